@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+
+namespace Twirp;
+
+/// <summary>
+/// A Twirp error: a code, a human-readable message and string metadata. Thrown by handlers to answer
+/// with that error, and by clients when a call fails.
+/// </summary>
+public class TwirpException : Exception
+{
+    private static readonly IReadOnlyDictionary<string, string> NoMeta = new Dictionary<string, string>(0);
+
+    /// <summary>Creates an error with a code and message.</summary>
+    public TwirpException(TwirpErrorCode code, string message)
+        : this(code, message, meta: null, innerException: null)
+    {
+    }
+
+    /// <summary>Creates an error with a code, message, metadata and an optional cause.</summary>
+    public TwirpException(TwirpErrorCode code, string message, IReadOnlyDictionary<string, string>? meta, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Code = code;
+        Meta = meta ?? NoMeta;
+    }
+
+    /// <summary>The Twirp error code.</summary>
+    public TwirpErrorCode Code { get; }
+
+    /// <summary>Metadata sent on the wire as the error body's <c>meta</c> object.</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; }
+
+    /// <summary>Returns a copy of this error with one more metadata entry.</summary>
+    public TwirpException WithMeta(string key, string value)
+    {
+        var meta = new Dictionary<string, string>(Meta.Count + 1, StringComparer.Ordinal);
+        foreach (var pair in Meta)
+        {
+            meta[pair.Key] = pair.Value;
+        }
+        meta[key] = value;
+        return new TwirpException(Code, Message, meta, InnerException);
+    }
+
+    /// <summary>A <see cref="TwirpErrorCode.NotFound"/> error.</summary>
+    public static TwirpException NotFound(string message) => new(TwirpErrorCode.NotFound, message);
+
+    /// <summary>
+    /// An <see cref="TwirpErrorCode.InvalidArgument"/> error for one argument, in the same shape as
+    /// Twirp Go's <c>InvalidArgumentError</c>: message <c>"{argument} {reason}"</c> and meta <c>argument</c>.
+    /// </summary>
+    public static TwirpException InvalidArgument(string argument, string reason) =>
+        new(TwirpErrorCode.InvalidArgument, argument + " " + reason, new Dictionary<string, string>(1) { ["argument"] = argument });
+
+    /// <summary>
+    /// A <see cref="TwirpErrorCode.Internal"/> error that keeps <paramref name="cause"/> as the inner
+    /// exception for logging. The cause's message is not sent on the wire.
+    /// </summary>
+    public static TwirpException Internal(string message, Exception? cause = null) =>
+        new(TwirpErrorCode.Internal, message, meta: null, cause);
+
+    /// <summary>An <see cref="TwirpErrorCode.Unimplemented"/> error.</summary>
+    public static TwirpException Unimplemented(string message) => new(TwirpErrorCode.Unimplemented, message);
+
+    /// <summary>A <see cref="TwirpErrorCode.PermissionDenied"/> error.</summary>
+    public static TwirpException PermissionDenied(string message) => new(TwirpErrorCode.PermissionDenied, message);
+
+    /// <summary>An <see cref="TwirpErrorCode.Unauthenticated"/> error.</summary>
+    public static TwirpException Unauthenticated(string message) => new(TwirpErrorCode.Unauthenticated, message);
+
+    /// <summary>A <see cref="TwirpErrorCode.Malformed"/> error.</summary>
+    public static TwirpException Malformed(string message, Exception? cause = null) =>
+        new(TwirpErrorCode.Malformed, message, meta: null, cause);
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Net.Http;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Twirp.Runtime.Tests;
+
+/// <summary>Starts an in-memory app that maps Twirp services, for one test.</summary>
+public sealed class TwirpTestApp : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TwirpTestApp(IHost host)
+    {
+        _host = host;
+        Client = host.GetTestClient();
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<TwirpTestApp> StartAsync(
+        Action<WebApplication> map,
+        Action<IServiceCollection>? configureServices = null,
+        Action<TwirpOptions>? configureTwirp = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddTwirp(configureTwirp);
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        return new TwirpTestApp(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Threading.Tasks;
+using Google.Protobuf;
+
+namespace Twirp;
+
+/// <summary>One server method: its description and a typed invoker on the service base class.</summary>
+public abstract class TwirpServerMethod
+{
+    private protected TwirpServerMethod()
+    {
+    }
+
+    /// <summary>The method's description.</summary>
+    public abstract TwirpMethod Method { get; }
+
+    /// <summary>The generated base class whose instances the invoker calls.</summary>
+    public abstract Type ServiceType { get; }
+
+    /// <summary>Creates a server method; emitted by the source generator.</summary>
+    public static TwirpServerMethod<TService, TRequest, TResponse> Create<TService, TRequest, TResponse>(
+        TwirpMethod<TRequest, TResponse> method,
+        Func<TService, TRequest, TwirpContext, Task<TResponse>> invoker)
+        where TService : class
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+        => new(method, invoker);
+
+    internal abstract TwirpCallHandler CreateHandler(Func<IServiceProvider, object> serviceFactory);
+}
+
+/// <summary>A <see cref="TwirpServerMethod"/> with its service and message types.</summary>
+public sealed class TwirpServerMethod<TService, TRequest, TResponse> : TwirpServerMethod
+    where TService : class
+    where TRequest : class, IMessage<TRequest>, new()
+    where TResponse : class, IMessage<TResponse>, new()
+{
+    internal TwirpServerMethod(TwirpMethod<TRequest, TResponse> method, Func<TService, TRequest, TwirpContext, Task<TResponse>> invoker)
+    {
+        TypedMethod = method;
+        Invoker = invoker;
+    }
+
+    /// <inheritdoc/>
+    public override TwirpMethod Method => TypedMethod;
+
+    /// <summary>The method's description with its message types.</summary>
+    public TwirpMethod<TRequest, TResponse> TypedMethod { get; }
+
+    /// <summary>Calls the user's implementation.</summary>
+    public Func<TService, TRequest, TwirpContext, Task<TResponse>> Invoker { get; }
+
+    /// <inheritdoc/>
+    public override Type ServiceType => typeof(TService);
+
+    internal override TwirpCallHandler CreateHandler(Func<IServiceProvider, object> serviceFactory) =>
+        new TwirpCallHandler<TService, TRequest, TResponse>(this, serviceFactory);
+}

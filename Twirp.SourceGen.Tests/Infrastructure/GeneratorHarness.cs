@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Twirp.SourceGen.Tests.Infrastructure;
+
+/// <summary>A <c>.proto</c> handed to the generator as an AdditionalFiles item, with its item metadata.</summary>
+public sealed record ProtoSource(string Path, string Text, IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>Runs <see cref="TwirpGenerator"/> over in-memory protos and C#, the way the compiler does.</summary>
+public static class GeneratorHarness
+{
+    /// <summary>The assemblies a generated-code compilation needs: the BCL, ASP.NET Core, Protobuf, Twirp.</summary>
+    public static IReadOnlyList<MetadataReference> DefaultReferences { get; } = LoadDefaultReferences();
+
+    public static CSharpCompilation CreateCompilation(IEnumerable<string>? csharpSources = null, IEnumerable<MetadataReference>? references = null) =>
+        CSharpCompilation.Create(
+            "Generated",
+            (csharpSources ?? Array.Empty<string>()).Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
+            references ?? DefaultReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
+
+    public static CSharpGeneratorDriver CreateDriver(IEnumerable<ProtoSource> protos, bool trackSteps = true)
+    {
+        var protoList = protos.ToList();
+        return CSharpGeneratorDriver.Create(
+            new[] { new TwirpGenerator().AsSourceGenerator() },
+            protoList.Select(p => (AdditionalText)new InMemoryAdditionalText(p.Path, p.Text)),
+            ParseOptions,
+            new InMemoryOptionsProvider(protoList),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+    }
+
+    /// <summary>Runs the generator once and returns its result and the compilation with the generated code.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(IEnumerable<ProtoSource> protos, CSharpCompilation? compilation = null)
+    {
+        compilation ??= CreateCompilation();
+        var driver = CreateDriver(protos).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return (driver.GetRunResult(), output);
+    }
+
+    private static IReadOnlyList<MetadataReference> LoadDefaultReferences()
+    {
+        var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var aspNetCore = Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly.Location)!;
+        var paths = trusted
+            .Concat(Directory.EnumerateFiles(aspNetCore, "*.dll"))
+            .Append(typeof(Google.Protobuf.IMessage).Assembly.Location)
+            .Append(typeof(Twirp.TwirpMethod).Assembly.Location)
+            .Append(typeof(Twirp.ITwirpService).Assembly.Location)
+            .Where(path => !Path.GetFileName(path).StartsWith("Twirp.SourceGen", StringComparison.Ordinal))
+            .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
+            .Select(group => group.First());
+        return paths.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToList();
+    }
+
+    private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+    {
+        private readonly SourceText _text = SourceText.From(text);
+
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+    }
+
+    private sealed class InMemoryOptionsProvider(IReadOnlyList<ProtoSource> protos) : AnalyzerConfigOptionsProvider
+    {
+        private static readonly DictionaryOptions Empty = new(ImmutableDictionary<string, string>.Empty);
+
+        public override AnalyzerConfigOptions GlobalOptions => Empty;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile)
+        {
+            var proto = protos.FirstOrDefault(p => p.Path == textFile.Path);
+            if (proto?.Metadata is null)
+            {
+                return Empty;
+            }
+            return new DictionaryOptions(proto.Metadata.ToImmutableDictionary(
+                pair => "build_metadata.AdditionalFiles." + pair.Key, pair => pair.Value));
+        }
+    }
+
+    private sealed class DictionaryOptions(ImmutableDictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
+    }
+}

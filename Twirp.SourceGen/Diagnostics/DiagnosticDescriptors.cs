@@ -1,0 +1,32 @@
+using Microsoft.CodeAnalysis;
+
+namespace Twirp.SourceGen.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports. IDs are stable; docs/diagnostics.md explains each.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Twirp";
+    private const string HelpLinkBase = "https://github.com/twirp-dotnet/twirp-sourcegen/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor SyntaxError = Create(
+        "TWIRP001", "Syntax error in .proto file",
+        "{0}", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnknownType = Create(
+        "TWIRP002", "Unknown message type",
+        "Type '{0}' used by method '{1}' is not defined in this file or its imports; define it or import the file that does",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor StreamingNotSupported = Create(
+        "TWIRP003", "Streaming methods are not supported by Twirp",
+        "Method '{0}' streams; Twirp has no streaming, so it is skipped and the rest of service '{1}' is generated",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor InternalError = Create(
+        "TWIRP099", "Twirp generator failed",
+        "The Twirp generator failed on '{0}': {1}. Please report this with the .proto file.",
+        DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+}

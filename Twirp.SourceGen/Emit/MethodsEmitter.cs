@@ -1,0 +1,48 @@
+using Twirp.SourceGen.Model;
+
+namespace Twirp.SourceGen.Emit;
+
+/// <summary>
+/// Emits <c>{Service}Twirp</c>: the service's names and one <c>TwirpMethod&lt;TRequest, TResponse&gt;</c>
+/// per method, shared by the server and the client.
+/// </summary>
+internal static class MethodsEmitter
+{
+    public static string HintName(ServiceModel service) => service.HintNamePrefix + ".Twirp.g.cs";
+
+    public static string ClassName(ServiceModel service) => service.CSharpName + "Twirp";
+
+    public static string Emit(ServiceModel service)
+    {
+        var writer = new SourceWriter();
+        EmitHelpers.WriteFileHeader(writer, service);
+        var hasNamespace = EmitHelpers.OpenNamespace(writer, service);
+
+        writer.WriteLine($"/// <summary>Twirp metadata of the <c>{service.FullName}</c> service: its names and methods.</summary>");
+        writer.WriteLine(EmitHelpers.GeneratedCodeAttribute);
+        writer.OpenBlock($"{EmitHelpers.Accessibility(service)} static partial class {ClassName(service)}");
+        writer.WriteLine("/// <summary>The proto package of the service.</summary>");
+        writer.WriteLine($"public const string Package = {EmitHelpers.Literal(service.Package)};");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The service name as written in the .proto file.</summary>");
+        writer.WriteLine($"public const string ServiceName = {EmitHelpers.Literal(service.Name)};");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The service's full name, which Twirp routes on.</summary>");
+        writer.WriteLine($"public const string ServiceFullName = {EmitHelpers.Literal(service.FullName)};");
+        foreach (var method in service.Methods)
+        {
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>The <c>{method.Name}</c> method: <c>{method.RequestProtoType}</c> in, <c>{method.ResponseProtoType}</c> out.</summary>");
+            writer.WriteLine(
+                $"public static global::Twirp.TwirpMethod<{method.RequestCSharpType}, {method.ResponseCSharpType}> {method.CSharpName} {{ get; }} = " +
+                $"new(Package, ServiceName, {EmitHelpers.Literal(method.Name)}, {method.RequestCSharpType}.Parser, {method.ResponseCSharpType}.Parser);");
+        }
+        writer.CloseBlock();
+
+        if (hasNamespace)
+        {
+            writer.CloseBlock();
+        }
+        return writer.ToString();
+    }
+}
