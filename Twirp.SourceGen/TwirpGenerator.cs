@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Twirp.SourceGen.Diagnostics;
 using Twirp.SourceGen.Emit;
+using Twirp.SourceGen.Input;
 using Twirp.SourceGen.Model;
 using Twirp.SourceGen.Parsing;
 using Twirp.SourceGen.Resolution;
@@ -18,7 +19,7 @@ namespace Twirp.SourceGen;
 /// clients for them. Pipeline: read -> parse (per file) -> resolve (all files) -> emit (per service).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
-public sealed class TwirpGenerator : IIncrementalGenerator
+public sealed partial class TwirpGenerator : IIncrementalGenerator
 {
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -48,7 +49,7 @@ public sealed class TwirpGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Services.AsImmutableArray())
             .WithTrackingName(StepNames.Services);
 
-        context.RegisterSourceOutput(services, static (output, service) => Emit(output, service));
+        context.RegisterSourceOutput(WithoutMissingMessages(context, services), static (output, service) => Emit(output, service));
 
         var diagnostics = resolved
             .Select(static (result, _) => result.Diagnostics)
@@ -66,9 +67,7 @@ public sealed class TwirpGenerator : IIncrementalGenerator
     private static ProtoInput ReadInput(AdditionalText text, AnalyzerConfigOptionsProvider optionsProvider, CancellationToken cancellationToken)
     {
         var content = text.GetText(cancellationToken)?.ToString() ?? string.Empty;
-        var options = optionsProvider.GetOptions(text);
-        options.TryGetValue("build_metadata.AdditionalFiles.Access", out var access);
-        var metadata = new ProtoFileMetadata(string.Equals(access, "Internal", StringComparison.OrdinalIgnoreCase));
+        var metadata = ProtoFileMetadata.Read(text.Path, optionsProvider.GetOptions(text), optionsProvider.GlobalOptions);
         return new ProtoInput(text.Path, content, metadata);
     }
 
@@ -81,11 +80,16 @@ public sealed class TwirpGenerator : IIncrementalGenerator
         {
             models.Add(file.File);
             diagnostics.AddRange(file.File.Diagnostics);
+            diagnostics.AddRange(file.Metadata.Diagnostics);
         }
         var symbols = new SymbolTable(models);
         foreach (var file in files)
         {
-            var options = new ProtoFileOptions(file.Metadata.IsInternal, references.HasServer, references.HasClient);
+            if (!file.Metadata.Generate)
+            {
+                continue;
+            }
+            var options = file.Metadata.ToFileOptions(file.File.Path, file.File.Services.Count != 0, references.HasServer, references.HasClient, diagnostics);
             ServiceModelBuilder.Build(file.File, options, symbols, services, diagnostics);
         }
         return new ResolveResult(services.ToEquatableArray(), diagnostics.ToEquatableArray());
@@ -101,8 +105,6 @@ public sealed class TwirpGenerator : IIncrementalGenerator
     }
 
     private sealed record ProtoInput(string Path, string Text, ProtoFileMetadata Metadata);
-
-    private sealed record ProtoFileMetadata(bool IsInternal);
 
     private sealed record ParsedProto(ProtoFileModel File, ProtoFileMetadata Metadata);
 
@@ -120,6 +122,9 @@ internal static class StepNames
     public const string Resolve = nameof(Resolve);
     public const string Services = nameof(Services);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string RequiredMessages = nameof(RequiredMessages);
+    public const string MissingMessages = nameof(MissingMessages);
+    public const string EmittedServices = nameof(EmittedServices);
 }
 
 /// <summary>Types whose presence in the compilation turns on server or client generation.</summary>

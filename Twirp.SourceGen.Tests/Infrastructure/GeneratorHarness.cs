@@ -29,22 +29,33 @@ public static class GeneratorHarness
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
-    public static CSharpGeneratorDriver CreateDriver(IEnumerable<ProtoSource> protos, bool trackSteps = true)
+    /// <summary>
+    /// The global options (build properties) every run gets unless a test passes its own. Message-class
+    /// verification (TWIRP053) is off, so tests of the emitted text need no message classes; the tests of
+    /// that check turn it on.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> DefaultGlobalOptions { get; } = new Dictionary<string, string>
+    {
+        ["build_property.TwirpVerifyMessageTypes"] = "false",
+    };
+
+    public static CSharpGeneratorDriver CreateDriver(IEnumerable<ProtoSource> protos, bool trackSteps = true, IReadOnlyDictionary<string, string>? globalOptions = null)
     {
         var protoList = protos.ToList();
         return CSharpGeneratorDriver.Create(
             new[] { new TwirpGenerator().AsSourceGenerator() },
             protoList.Select(p => (AdditionalText)new InMemoryAdditionalText(p.Path, p.Text)),
             ParseOptions,
-            new InMemoryOptionsProvider(protoList),
+            new InMemoryOptionsProvider(protoList, globalOptions ?? DefaultGlobalOptions),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
     }
 
     /// <summary>Runs the generator once and returns its result and the compilation with the generated code.</summary>
-    public static (GeneratorDriverRunResult Result, Compilation Output) Run(IEnumerable<ProtoSource> protos, CSharpCompilation? compilation = null)
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(IEnumerable<ProtoSource> protos, CSharpCompilation? compilation = null,
+        IReadOnlyDictionary<string, string>? globalOptions = null)
     {
         compilation ??= CreateCompilation();
-        var driver = CreateDriver(protos).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var driver = CreateDriver(protos, globalOptions: globalOptions).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return (driver.GetRunResult(), output);
     }
 
@@ -72,11 +83,11 @@ public static class GeneratorHarness
         public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
     }
 
-    private sealed class InMemoryOptionsProvider(IReadOnlyList<ProtoSource> protos) : AnalyzerConfigOptionsProvider
+    private sealed class InMemoryOptionsProvider(IReadOnlyList<ProtoSource> protos, IReadOnlyDictionary<string, string> globalOptions) : AnalyzerConfigOptionsProvider
     {
         private static readonly DictionaryOptions Empty = new(ImmutableDictionary<string, string>.Empty);
 
-        public override AnalyzerConfigOptions GlobalOptions => Empty;
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new DictionaryOptions(globalOptions.ToImmutableDictionary());
 
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Empty;
 
@@ -87,8 +98,11 @@ public static class GeneratorHarness
             {
                 return Empty;
             }
+            // A bare name is AdditionalFiles metadata; a full key (build_metadata.Protobuf.Access) is kept as
+            // written, for metadata that reaches the compiler through the Protobuf item.
             return new DictionaryOptions(proto.Metadata.ToImmutableDictionary(
-                pair => "build_metadata.AdditionalFiles." + pair.Key, pair => pair.Value));
+                pair => pair.Key.StartsWith("build_metadata.", StringComparison.Ordinal) ? pair.Key : "build_metadata.AdditionalFiles." + pair.Key,
+                pair => pair.Value));
         }
     }
 

@@ -22,6 +22,28 @@ internal static class DiagnosticDescriptors
         "Method '{0}' streams; Twirp has no streaming, so it is skipped and the rest of service '{1}' is generated",
         DiagnosticSeverity.Warning);
 
+    // TWIRP050-TWIRP059: the build around the generator (item metadata, referenced packages).
+
+    public static readonly DiagnosticDescriptor InvalidTwirpServices = Create(
+        "TWIRP050", "Unknown TwirpServices value",
+        "TwirpServices=\"{0}\" on '{1}' is not one of Both, Server, Client or None; Both is used",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor InvalidAccess = Create(
+        "TWIRP051", "Unknown Access value",
+        "Access=\"{0}\" on '{1}' is not Public or Internal; Public is used",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor RuntimeNotReferenced = Create(
+        "TWIRP052", "Twirp runtime package not referenced",
+        "'{0}' asks for {1} but the project does not reference {2}, so no Twirp code is generated for it; add the package, or set TwirpServices on the item",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor MessageTypeNotInCompilation = Create(
+        "TWIRP053", "Message class not found in the compilation",
+        "Method '{0}' of service '{1}' uses '{2}', but no such class is in the compilation, so the service is not generated; Grpc.Tools writes the message classes: reference the Grpc.Tools package and keep ProtoCompile=\"true\" on the <Protobuf> item for this .proto and its imports",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "TWIRP099", "Twirp generator failed",
         "The Twirp generator failed on '{0}': {1}. Please report this with the .proto file.",

@@ -25,6 +25,7 @@ internal sealed record ServiceModel(
 }
 
 /// <summary>One unary rpc of a service.</summary>
+/// <param name="Location">The rpc in the .proto, for diagnostics about the method found after resolution.</param>
 internal sealed record MethodModel(
     string Name,
     string CSharpName,
@@ -33,7 +34,8 @@ internal sealed record MethodModel(
     string ResponseProtoType,
     string ResponseCSharpType,
     DocComment Comment,
-    bool IsDeprecated);
+    bool IsDeprecated,
+    LocationInfo? Location = null);
 
 /// <summary>
 /// The comment protoc would attach to an element (leading, else trailing), as lines without the

@@ -25,7 +25,7 @@ internal static class ServiceModelBuilder
                 var outputOk = Resolve(method.OutputType, method.OutputTypeLocation, method.Name, file, symbols, diagnostics, out var outputFull, out var outputCs);
                 if (inputOk && outputOk)
                 {
-                    methods.Add(new MethodModel(method.Name, method.Name, inputFull, inputCs, outputFull, outputCs, method.Comment, method.IsDeprecated));
+                    methods.Add(new MethodModel(method.Name, method.Name, inputFull, inputCs, outputFull, outputCs, method.Comment, method.IsDeprecated, method.Location));
                 }
             }
             services.Add(new ServiceModel(
