@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Twirp;
@@ -11,13 +12,17 @@ public static class TwirpErrorJson
     /// <summary>The content type of every Twirp error response.</summary>
     public const string ContentType = "application/json";
 
+    // Relaxed escaping: Go's encoder writes "can't" as is, and the default encoder's "can\u0027t" is
+    // needlessly hard to read in logs and curl output. The body is never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// Writes the error body. <c>meta</c> is omitted when empty and no other keys are written, because
     /// Go clients reject unknown top-level keys.
     /// </summary>
     public static void Write(IBufferWriter<byte> output, TwirpErrorCode code, string message, IReadOnlyDictionary<string, string>? meta)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("code", code.ToWireName());
         writer.WriteString("msg", message);

@@ -72,4 +72,29 @@ public class TwirpException : Exception
     /// <summary>A <see cref="TwirpErrorCode.Malformed"/> error.</summary>
     public static TwirpException Malformed(string message, Exception? cause = null) =>
         new(TwirpErrorCode.Malformed, message, meta: null, cause);
+
+    /// <summary>An <see cref="TwirpErrorCode.AlreadyExists"/> error.</summary>
+    public static TwirpException AlreadyExists(string message) => new(TwirpErrorCode.AlreadyExists, message);
+
+    /// <summary>A <see cref="TwirpErrorCode.FailedPrecondition"/> error.</summary>
+    public static TwirpException FailedPrecondition(string message) => new(TwirpErrorCode.FailedPrecondition, message);
+
+    /// <summary>An <see cref="TwirpErrorCode.Unavailable"/> error.</summary>
+    public static TwirpException Unavailable(string message) => new(TwirpErrorCode.Unavailable, message);
+
+    /// <summary>A <see cref="TwirpErrorCode.DeadlineExceeded"/> error.</summary>
+    public static TwirpException DeadlineExceeded(string message) => new(TwirpErrorCode.DeadlineExceeded, message);
+
+    /// <summary>A <see cref="TwirpErrorCode.Canceled"/> error.</summary>
+    public static TwirpException Canceled(string message) => new(TwirpErrorCode.Canceled, message);
+
+    /// <summary>A <see cref="TwirpErrorCode.ResourceExhausted"/> error.</summary>
+    public static TwirpException ResourceExhausted(string message) => new(TwirpErrorCode.ResourceExhausted, message);
+
+    /// <summary>
+    /// A <see cref="TwirpErrorCode.BadRoute"/> error in Twirp Go's shape: meta <c>twirp_invalid_route</c>
+    /// is <c>"{httpMethod} {path}"</c>.
+    /// </summary>
+    public static TwirpException BadRoute(string message, string httpMethod, string path) =>
+        new(TwirpErrorCode.BadRoute, message, new Dictionary<string, string>(1) { ["twirp_invalid_route"] = httpMethod + " " + path });
 }

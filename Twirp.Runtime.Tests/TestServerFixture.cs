@@ -1,11 +1,17 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using System.Threading.Tasks;
+using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using NUnit.Framework;
 
 namespace Twirp.Runtime.Tests;
 
@@ -39,9 +45,53 @@ public sealed class TwirpTestApp : IAsyncDisposable
         return new TwirpTestApp(app);
     }
 
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public Task<HttpResponseMessage> PostProtobufAsync(string path, IMessage message)
+    {
+        var content = new ByteArrayContent(message.ToByteArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/protobuf");
+        return Client.PostAsync(path, content);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
+    }
+}
+
+/// <summary>A Twirp error response, read strictly: exactly the keys Twirp allows.</summary>
+public sealed record TwirpErrorBody(int Status, string Code, string Msg, IReadOnlyDictionary<string, string> Meta, string Raw)
+{
+    public static async Task<TwirpErrorBody> ReadAsync(HttpResponseMessage response)
+    {
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"), "errors are always JSON");
+        var raw = await response.Content.ReadAsStringAsync();
+        using var document = JsonDocument.Parse(raw);
+        var meta = new Dictionary<string, string>();
+        string? code = null, msg = null;
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "code": code = property.Value.GetString(); break;
+                case "msg": msg = property.Value.GetString(); break;
+                case "meta":
+                    foreach (var entry in property.Value.EnumerateObject())
+                    {
+                        meta[entry.Name] = entry.Value.GetString()!;
+                    }
+                    Assert.That(meta, Is.Not.Empty, "meta is omitted when empty");
+                    break;
+                default:
+                    Assert.Fail($"unexpected top-level key '{property.Name}' in {raw}");
+                    break;
+            }
+        }
+        Assert.That(code, Is.Not.Null, raw);
+        Assert.That(msg, Is.Not.Null, raw);
+        return new TwirpErrorBody((int)response.StatusCode, code!, msg!, meta, raw);
     }
 }

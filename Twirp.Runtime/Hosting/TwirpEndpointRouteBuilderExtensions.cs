@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Twirp;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -12,35 +14,64 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps Twirp services to endpoints.</summary>
 public static class TwirpEndpointRouteBuilderExtensions
 {
+    // Below every user endpoint (a user route at the same path always wins) but above MapFallback's
+    // int.MaxValue, so an SPA fallback does not swallow Twirp's bad_route answers.
+    private const int CatchAllOrder = int.MaxValue - 1;
+
     /// <summary>
-    /// Maps every method of <typeparamref name="TService"/> to <c>POST {prefix}/{package.Service}/{Method}</c>.
-    /// The service is resolved from DI per call, or created with its constructor's dependencies from DI.
+    /// Maps every method of <typeparamref name="TService"/> to <c>{prefix}/{package.Service}/{Method}</c>,
+    /// plus (once per route builder) a low-priority catch-all that answers unknown Twirp routes with
+    /// <c>bad_route</c>. The service is resolved from DI per call, or created per call with its
+    /// constructor's dependencies from DI. Attributes of the service class, then of each method's
+    /// implementation, become endpoint metadata (<c>[Authorize]</c>, <c>[AllowAnonymous]</c>, ...).
     /// </summary>
-    public static IEndpointConventionBuilder MapTwirp<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TService>(this IEndpointRouteBuilder endpoints)
+    /// <returns>A builder whose conventions (<c>RequireAuthorization</c>, <c>RequireCors</c>, ...) apply to every method.</returns>
+    public static IEndpointConventionBuilder MapTwirp<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] TService>(this IEndpointRouteBuilder endpoints)
         where TService : class, ITwirpService
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetService<TwirpMarkerService>() is null)
+        var dispatcher = TwirpServiceDispatcher.Create<TService>(endpoints.ServiceProvider);
+        var definition = dispatcher.Definition;
+        var registry = endpoints.ServiceProvider.GetRequiredService<TwirpRouteRegistry>();
+        registry.Register(dispatcher.PathPrefix, definition.FullName);
+        if (registry.TryClaimCatchAll(endpoints))
         {
-            throw new InvalidOperationException(
-                "Unable to find the required services. Add them by calling 'services.AddTwirp()' in the application's startup code.");
+            MapCatchAll(endpoints, registry, dispatcher.Runtime.Logger);
         }
 
-        var definition = TService.Definition;
-        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<TwirpOptions>>().Value;
-        var prefix = options.PathPrefix.TrimEnd('/');
-        Func<IServiceProvider, object> factory = static provider => ActivatorUtilities.GetServiceOrCreateInstance<TService>(provider);
-
+        var serviceAttributes = typeof(TService).GetCustomAttributes(inherit: true);
         var builders = new List<IEndpointConventionBuilder>(definition.Methods.Count);
-        foreach (var serverMethod in definition.Methods)
+        foreach (var invoker in dispatcher.Invokers)
         {
-            var handler = serverMethod.CreateHandler(factory);
-            var builder = endpoints.MapPost(prefix + "/" + serverMethod.Method.FullName, handler.HandleAsync);
-            builder.WithDisplayName("Twirp " + serverMethod.Method.FullName);
-            builder.WithMetadata(serverMethod.Method);
+            var method = invoker.Method;
+            // Any HTTP method: a GET on a method's path is Twirp's bad_route 404 (after the hooks), not routing's 405.
+            var builder = endpoints.Map(dispatcher.PathPrefix + "/" + method.FullName, new TwirpHttpEndpoint(invoker).HandleAsync);
+            builder.WithDisplayName("Twirp " + method.FullName);
+            builder.WithMetadata(method);
+            builder.WithMetadata(serviceAttributes);
+            var handler = FindHandler(typeof(TService), invoker.ServerMethod);
+            if (handler is not null)
+            {
+                builder.WithMetadata(handler.GetCustomAttributes(inherit: true));
+            }
             builders.Add(builder);
         }
         return new CompositeEndpointConventionBuilder(builders);
+    }
+
+    private static MethodInfo? FindHandler([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type serviceType, TwirpServerMethod serverMethod) =>
+        serviceType.GetMethod(serverMethod.HandlerName, BindingFlags.Public | BindingFlags.Instance, [serverMethod.Method.RequestType, typeof(TwirpContext)]);
+
+    private static void MapCatchAll(IEndpointRouteBuilder endpoints, TwirpRouteRegistry registry, ILogger logger)
+    {
+        var pattern = RoutePatternFactory.Parse(
+            "/{**" + TwirpRouteRegistry.CatchAllParameter + "}",
+            defaults: null,
+            parameterPolicies: new RouteValueDictionary { [TwirpRouteRegistry.CatchAllParameter] = new TwirpRouteRegistry.Constraint(registry) });
+        var endpoint = new TwirpBadRouteEndpoint(registry, logger);
+        endpoints.Map(pattern, endpoint.HandleAsync)
+            .WithDisplayName("Twirp bad route")
+            .Add(static builder => ((RouteEndpointBuilder)builder).Order = CatchAllOrder);
     }
 
     private sealed class CompositeEndpointConventionBuilder(List<IEndpointConventionBuilder> builders) : IEndpointConventionBuilder
@@ -50,6 +81,14 @@ public static class TwirpEndpointRouteBuilderExtensions
             foreach (var builder in builders)
             {
                 builder.Add(convention);
+            }
+        }
+
+        public void Finally(Action<EndpointBuilder> finallyConvention)
+        {
+            foreach (var builder in builders)
+            {
+                builder.Finally(finallyConvention);
             }
         }
     }

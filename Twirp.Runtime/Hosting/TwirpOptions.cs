@@ -1,13 +1,21 @@
+using System.Collections.Generic;
+
 namespace Twirp;
 
 /// <summary>Options for every Twirp service of the app, set with <c>AddTwirp(o =&gt; ...)</c>.</summary>
 public sealed class TwirpOptions
 {
-    private TwirpJsonOptions _json = new();
-    private TwirpJsonCodec? _jsonCodec;
+    /// <summary>The default <see cref="MaxRequestBodySize"/>: 4 MB, like grpc-dotnet's receive limit.</summary>
+    public const long DefaultMaxRequestBodySize = 4 * 1024 * 1024;
 
     /// <summary>The path prefix before <c>/package.Service/Method</c>. Default <c>/twirp</c>; may be empty.</summary>
     public string PathPrefix { get; set; } = "/twirp";
+
+    /// <summary>
+    /// The largest request body accepted, in bytes, enforced while reading; a larger body is answered
+    /// with <c>resource_exhausted</c>. Null means no limit of ours (the server's own, e.g. Kestrel's 30 MB, still applies).
+    /// </summary>
+    public long? MaxRequestBodySize { get; set; } = DefaultMaxRequestBodySize;
 
     /// <summary>
     /// Send exception details to clients in <c>internal</c> errors. For development only: details can
@@ -16,11 +24,43 @@ public sealed class TwirpOptions
     public bool EnableDetailedErrors { get; set; }
 
     /// <summary>How JSON responses are written.</summary>
-    public TwirpJsonOptions Json
-    {
-        get => _json;
-        set { _json = value; _jsonCodec = null; }
-    }
+    public TwirpJsonOptions Json { get; set; } = new();
 
-    internal TwirpJsonCodec JsonCodec => _jsonCodec ??= new TwirpJsonCodec(_json);
+    /// <summary>Hooks for every service; they run before per-service hooks.</summary>
+    public IList<TwirpHooks> Hooks { get; } = new List<TwirpHooks>();
+
+    /// <summary>Interceptors for every service; they wrap per-service interceptors.</summary>
+    public TwirpInterceptorCollection Interceptors { get; } = new();
+}
+
+/// <summary>
+/// Options for one service, set with <c>AddTwirp().AddServiceOptions&lt;TService&gt;(o =&gt; ...)</c>.
+/// Null values inherit <see cref="TwirpOptions"/>; hooks and interceptors add to the global ones.
+/// </summary>
+public class TwirpServiceOptions
+{
+    /// <summary>Overrides <see cref="TwirpOptions.PathPrefix"/> for this service.</summary>
+    public string? PathPrefix { get; set; }
+
+    /// <summary>Overrides <see cref="TwirpOptions.MaxRequestBodySize"/> for this service.</summary>
+    public long? MaxRequestBodySize { get; set; }
+
+    /// <summary>Overrides <see cref="TwirpOptions.EnableDetailedErrors"/> for this service.</summary>
+    public bool? EnableDetailedErrors { get; set; }
+
+    /// <summary>Overrides <see cref="TwirpOptions.Json"/> for this service.</summary>
+    public TwirpJsonOptions? Json { get; set; }
+
+    /// <summary>Hooks for this service only; they run after the global hooks.</summary>
+    public IList<TwirpHooks> Hooks { get; } = new List<TwirpHooks>();
+
+    /// <summary>Interceptors for this service only; they run inside the global interceptors.</summary>
+    public TwirpInterceptorCollection Interceptors { get; } = new();
+}
+
+/// <summary>The options of the service <typeparamref name="TService"/>.</summary>
+/// <typeparam name="TService">The service class passed to <c>MapTwirp</c>.</typeparam>
+public sealed class TwirpServiceOptions<TService> : TwirpServiceOptions
+    where TService : class
+{
 }

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Twirp;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -6,20 +7,46 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the Twirp server.</summary>
 public static class TwirpServiceCollectionExtensions
 {
-    /// <summary>Adds the services <c>MapTwirp&lt;T&gt;()</c> needs.</summary>
-    public static IServiceCollection AddTwirp(this IServiceCollection services, Action<TwirpOptions>? configure = null)
+    /// <summary>Adds the services <c>MapTwirp&lt;T&gt;()</c> needs, and configures <see cref="TwirpOptions"/>.</summary>
+    public static ITwirpServerBuilder AddTwirp(this IServiceCollection services, Action<TwirpOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions();
         services.AddLogging();
         services.AddRouting();
-        services.AddSingleton<TwirpMarkerService>();
+        services.TryAddSingleton<TwirpMarkerService>();
+        services.TryAddSingleton<TwirpRouteRegistry>();
         if (configure is not null)
         {
             services.Configure(configure);
         }
-        return services;
+        return new TwirpServerBuilder(services);
     }
+
+    /// <summary>
+    /// Configures the options of one service: null values inherit <see cref="TwirpOptions"/>, hooks and
+    /// interceptors add to the global ones.
+    /// </summary>
+    public static ITwirpServerBuilder AddServiceOptions<TService>(this ITwirpServerBuilder builder, Action<TwirpServiceOptions<TService>> configure)
+        where TService : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    private sealed class TwirpServerBuilder(IServiceCollection services) : ITwirpServerBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}
+
+/// <summary>Returned by <c>AddTwirp</c>, to configure the Twirp server further.</summary>
+public interface ITwirpServerBuilder
+{
+    /// <summary>The app's services.</summary>
+    IServiceCollection Services { get; }
 }
 
 /// <summary>Proves <c>AddTwirp</c> ran before <c>MapTwirp</c>.</summary>

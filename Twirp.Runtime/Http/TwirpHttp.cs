@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 
@@ -8,26 +7,20 @@ namespace Twirp;
 /// <summary>The HTTP side of Twirp errors.</summary>
 internal static class TwirpHttp
 {
-    public static Dictionary<string, string> InvalidRouteMeta(HttpContext httpContext) => new(1)
-    {
-        ["twirp_invalid_route"] = httpContext.Request.Method + " " + httpContext.Request.Path.Value,
-    };
-
-    public static async Task WriteErrorAsync(HttpContext httpContext, TwirpException error)
+    /// <summary>
+    /// Writes <paramref name="error"/> as the whole response: its status, <c>application/json</c>, the
+    /// error body. Headers set earlier by the handler or hooks are kept, as Twirp Go keeps them.
+    /// </summary>
+    public static async ValueTask WriteErrorAsync(HttpContext httpContext, TwirpException error, CancellationToken cancellationToken)
     {
         var response = httpContext.Response;
-        if (response.HasStarted)
-        {
-            // Headers are gone; aborting is the only honest signal left.
-            httpContext.Abort();
-            return;
-        }
-        response.Clear();
+        using var body = new PooledBufferWriter(128);
+        TwirpErrorJson.Write(body, error.Code, error.Message, error.Meta);
         response.StatusCode = error.Code.ToHttpStatus();
         response.ContentType = TwirpErrorJson.ContentType;
-        var buffer = new ArrayBufferWriter<byte>(256);
-        TwirpErrorJson.Write(buffer, error.Code, error.Message, error.Meta);
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted).ConfigureAwait(false);
+        response.ContentLength = body.WrittenCount;
+        body.WrittenSpan.CopyTo(response.BodyWriter.GetSpan(body.WrittenCount));
+        response.BodyWriter.Advance(body.WrittenCount);
+        await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

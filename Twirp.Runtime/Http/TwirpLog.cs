@@ -7,4 +7,22 @@ internal static partial class TwirpLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Twirp method {Method} failed with an unhandled exception.")]
     public static partial void HandlerFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Twirp method {Method} answered with error {Code}: {Message}")]
+    public static partial void CallFailed(ILogger logger, string method, string code, string message);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Twirp method {Method} was canceled by the client.")]
+    public static partial void CallCanceled(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Twirp method {Method} timed out.")]
+    public static partial void CallTimedOut(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Twirp bad route {HttpMethod} {Path}: {Message}")]
+    public static partial void BadRoute(ILogger logger, string httpMethod, string path, string message);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Twirp {Hook} hook failed for {Method}; the call's answer is unchanged.")]
+    public static partial void HookFailed(ILogger logger, string hook, string method, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "The error answer of Twirp method {Method} could not be sent.")]
+    public static partial void ErrorNotSent(ILogger logger, string method, Exception exception);
 }

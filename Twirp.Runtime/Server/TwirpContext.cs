@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.AspNetCore.Http;
@@ -5,16 +6,27 @@ using Microsoft.AspNetCore.Http;
 namespace Twirp;
 
 /// <summary>
-/// What a handler knows about the call in progress. Construct one directly in unit tests; no server
-/// is needed.
+/// One call in progress, shared by the handler, hooks and interceptors: the method, the transport's
+/// exchange (the <see cref="Microsoft.AspNetCore.Http.HttpContext"/> over HTTP), the cancellation token,
+/// headers, the status answered so far and a bag for per-call state. Construct one directly in unit tests;
+/// no server is needed.
 /// </summary>
 public sealed class TwirpContext
 {
+    private static readonly IServiceProvider NoServices = new EmptyServiceProvider();
+
     private Dictionary<object, object?>? _items;
+    private IHeaderDictionary? _requestHeaders;
+    private IHeaderDictionary? _responseHeaders;
+    private IServiceProvider? _services;
 
     /// <summary>Creates a context for <paramref name="method"/>, optionally bound to an HTTP exchange.</summary>
+    /// <param name="method">The method being called.</param>
+    /// <param name="httpContext">The HTTP exchange, or null for another transport or a unit test.</param>
+    /// <param name="cancellationToken">Used when there is no <paramref name="httpContext"/>; otherwise the request's abort token is.</param>
     public TwirpContext(TwirpMethod method, HttpContext? httpContext = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(method);
         Method = method;
         HttpContext = httpContext;
         CancellationToken = httpContext?.RequestAborted ?? cancellationToken;
@@ -23,21 +35,57 @@ public sealed class TwirpContext
     /// <summary>The method being called.</summary>
     public TwirpMethod Method { get; }
 
+    /// <summary>The proto package of the service, empty when it has none.</summary>
+    public string Package => Method.Package;
+
+    /// <summary>The service's name as written in the <c>.proto</c>.</summary>
+    public string ServiceName => Method.ServiceName;
+
+    /// <summary>The method's name as written in the <c>.proto</c>.</summary>
+    public string MethodName => Method.Name;
+
     /// <summary>The HTTP exchange, or null when the call came over another transport or from a test.</summary>
     public HttpContext? HttpContext { get; }
 
     /// <summary>Signalled when the client goes away or the call is otherwise abandoned.</summary>
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>The request headers; empty when there is no HTTP exchange.</summary>
-    public IHeaderDictionary RequestHeaders => HttpContext?.Request.Headers ?? EmptyHeaders;
+    /// <summary>
+    /// The encoding of the request, which the response uses too. Known once the request is routed
+    /// (from the <c>RequestRouted</c> hook on).
+    /// </summary>
+    public TwirpEncoding Encoding { get; set; }
 
-    /// <summary>Headers to send with the response; writes are kept when there is no HTTP exchange.</summary>
-    public IHeaderDictionary ResponseHeaders => HttpContext?.Response.Headers ?? (_detachedResponseHeaders ??= new HeaderDictionary());
+    /// <summary>
+    /// The HTTP status of the answer: 0 until one is decided, 200 once the response is prepared, the
+    /// error's status once an error is.
+    /// </summary>
+    public int StatusCode { get; set; }
 
-    /// <summary>Per-call state shared by hooks, interceptors and the handler.</summary>
+    /// <summary>The error the call is answered with, if any; set before the <c>Error</c> hooks run.</summary>
+    public TwirpException? Error { get; set; }
+
+    /// <summary>
+    /// The call's services: the request's scope over HTTP (so scoped dependencies are per call), else
+    /// what the transport set, else an empty provider.
+    /// </summary>
+    public IServiceProvider RequestServices
+    {
+        get => _services ?? HttpContext?.RequestServices ?? NoServices;
+        set => _services = value;
+    }
+
+    /// <summary>The request headers; over another transport or in a test, a writable empty collection.</summary>
+    public IHeaderDictionary RequestHeaders => HttpContext?.Request.Headers ?? (_requestHeaders ??= new HeaderDictionary());
+
+    /// <summary>Headers to send with the response (success or error); kept on the context when there is no HTTP exchange.</summary>
+    public IHeaderDictionary ResponseHeaders => HttpContext?.Response.Headers ?? (_responseHeaders ??= new HeaderDictionary());
+
+    /// <summary>Per-call state shared by hooks, interceptors and the handler; allocated on first use.</summary>
     public IDictionary<object, object?> Items => _items ??= new Dictionary<object, object?>();
 
-    private HeaderDictionary? _detachedResponseHeaders;
-    private static readonly IHeaderDictionary EmptyHeaders = new HeaderDictionary();
+    private sealed class EmptyServiceProvider : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
 }

@@ -21,7 +21,7 @@ namespace Twirp.Example.Haberdasher
             HaberdasherTwirp.ServiceName,
             new global::Twirp.TwirpServerMethod[]
             {
-                global::Twirp.TwirpServerMethod.Create<HaberdasherBase, global::Twirp.Example.Haberdasher.Size, global::Twirp.Example.Haberdasher.Hat>(HaberdasherTwirp.MakeHat, static (service, request, context) => service.MakeHat(request, context)),
+                global::Twirp.TwirpServerMethod.Create<HaberdasherBase, global::Twirp.Example.Haberdasher.Size, global::Twirp.Example.Haberdasher.Hat>(HaberdasherTwirp.MakeHat, nameof(MakeHat), static (service, request, context) => service.MakeHat(request, context)),
             });
 
         static global::Twirp.TwirpServiceDefinition global::Twirp.ITwirpService.Definition => s_twirpDefinition;

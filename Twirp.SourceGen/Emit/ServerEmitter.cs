@@ -44,7 +44,7 @@ internal static class ServerEmitter
             }
             writer.WriteLine(
                 $"        global::Twirp.TwirpServerMethod.Create<{className}, {method.RequestCSharpType}, {method.ResponseCSharpType}>(" +
-                $"{methods}.{method.CSharpName}, static (service, request, context) => service.{method.CSharpName}(request, context)),");
+                $"{methods}.{method.CSharpName}, nameof({method.CSharpName}), static (service, request, context) => service.{method.CSharpName}(request, context)),");
             if (obsoleteCall)
             {
                 writer.WriteLine("#pragma warning restore CS0612, CS0618");

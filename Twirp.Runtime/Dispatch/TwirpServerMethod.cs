@@ -17,16 +17,32 @@ public abstract class TwirpServerMethod
     /// <summary>The generated base class whose instances the invoker calls.</summary>
     public abstract Type ServiceType { get; }
 
-    /// <summary>Creates a server method; emitted by the source generator.</summary>
+    /// <summary>
+    /// The C# name of the handler method on <see cref="ServiceType"/>; <c>MapTwirp</c> reads the
+    /// implementation's attributes (e.g. <c>[Authorize]</c>) from it.
+    /// </summary>
+    public abstract string HandlerName { get; }
+
+    /// <summary>Creates a server method whose handler has the method's proto name.</summary>
     public static TwirpServerMethod<TService, TRequest, TResponse> Create<TService, TRequest, TResponse>(
         TwirpMethod<TRequest, TResponse> method,
         Func<TService, TRequest, TwirpContext, Task<TResponse>> invoker)
         where TService : class
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
-        => new(method, invoker);
+        => new(method, method.Name, invoker);
 
-    internal abstract TwirpCallHandler CreateHandler(Func<IServiceProvider, object> serviceFactory);
+    /// <summary>Creates a server method; emitted by the source generator.</summary>
+    public static TwirpServerMethod<TService, TRequest, TResponse> Create<TService, TRequest, TResponse>(
+        TwirpMethod<TRequest, TResponse> method,
+        string handlerName,
+        Func<TService, TRequest, TwirpContext, Task<TResponse>> invoker)
+        where TService : class
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+        => new(method, handlerName, invoker);
+
+    internal abstract TwirpMethodInvoker CreateInvoker(TwirpServiceRuntime runtime);
 }
 
 /// <summary>A <see cref="TwirpServerMethod"/> with its service and message types.</summary>
@@ -35,9 +51,13 @@ public sealed class TwirpServerMethod<TService, TRequest, TResponse> : TwirpServ
     where TRequest : class, IMessage<TRequest>, new()
     where TResponse : class, IMessage<TResponse>, new()
 {
-    internal TwirpServerMethod(TwirpMethod<TRequest, TResponse> method, Func<TService, TRequest, TwirpContext, Task<TResponse>> invoker)
+    internal TwirpServerMethod(TwirpMethod<TRequest, TResponse> method, string handlerName, Func<TService, TRequest, TwirpContext, Task<TResponse>> invoker)
     {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(handlerName);
+        ArgumentNullException.ThrowIfNull(invoker);
         TypedMethod = method;
+        HandlerName = handlerName;
         Invoker = invoker;
     }
 
@@ -47,12 +67,15 @@ public sealed class TwirpServerMethod<TService, TRequest, TResponse> : TwirpServ
     /// <summary>The method's description with its message types.</summary>
     public TwirpMethod<TRequest, TResponse> TypedMethod { get; }
 
+    /// <inheritdoc/>
+    public override string HandlerName { get; }
+
     /// <summary>Calls the user's implementation.</summary>
     public Func<TService, TRequest, TwirpContext, Task<TResponse>> Invoker { get; }
 
     /// <inheritdoc/>
     public override Type ServiceType => typeof(TService);
 
-    internal override TwirpCallHandler CreateHandler(Func<IServiceProvider, object> serviceFactory) =>
-        new TwirpCallHandler<TService, TRequest, TResponse>(this, serviceFactory);
+    internal override TwirpMethodInvoker CreateInvoker(TwirpServiceRuntime runtime) =>
+        new TwirpMethodInvoker<TService, TRequest, TResponse>(this, runtime);
 }
