@@ -1,0 +1,292 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NUnit.Framework;
+using Twirp.Runtime.Tests.Echo;
+
+namespace Twirp.Runtime.Tests;
+
+/// <summary>Authenticates whoever sends <c>X-User</c>.</summary>
+public sealed class HeaderAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+        Task.FromResult(Request.Headers.TryGetValue("X-User", out var user)
+            ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.ToString())], "Header")), "Header"))
+            : AuthenticateResult.NoResult());
+}
+
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class MarkerAttribute(string where) : Attribute
+{
+    public string Where { get; } = where;
+}
+
+[Marker("class")]
+public sealed class AnnotatedEchoService(CallProbe probe, ScopedDependency scoped) : EchoBase
+{
+    private readonly EchoService _inner = new(probe, scoped);
+
+    public override Task<EchoResponse> Say(EchoRequest request, TwirpContext context) => _inner.Say(request, context);
+
+    [AllowAnonymous]
+    [Marker("method")]
+    public override Task<EchoResponse> Whisper(EchoRequest request, TwirpContext context) => _inner.Whisper(request, context);
+}
+
+public class HostingTests
+{
+    private static void AddEcho(IServiceCollection services) => services.AddSingleton<CallProbe>().AddScoped<ScopedDependency>();
+
+    private static Task<TwirpTestApp> StartWithAuthAsync(Action<WebApplication> map) =>
+        TwirpTestApp.StartAsync(
+            app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+                map(app);
+            },
+            services =>
+            {
+                AddEcho(services);
+                services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, HeaderAuthHandler>("Header", null);
+                services.AddAuthorization();
+            });
+
+    [Test]
+    public void MapTwirp_without_AddTwirp_throws_a_message_that_says_what_to_call()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        var app = builder.Build();
+
+        var exception = Assert.Throws<InvalidOperationException>(() => app.MapTwirp<EchoService>());
+
+        Assert.That(exception!.Message, Does.Contain("services.AddTwirp()"));
+    }
+
+    [Test]
+    public async Task Authorize_on_one_method_protects_that_method_only()
+    {
+        await using var app = await StartWithAuthAsync(a => a.MapTwirp<EchoService>());
+
+        var anonymousWhisper = await app.PostJsonAsync(EchoPaths.Whisper, "{\"text\":\"A\"}");
+        var anonymousSay = await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"A\"}");
+        var request = new HttpRequestMessage(HttpMethod.Post, EchoPaths.Whisper) { Content = new StringContent("{\"text\":\"A\"}", null, "application/json") };
+        request.Headers.Add("X-User", "ann");
+        var authenticatedWhisper = await app.Client.SendAsync(request);
+
+        Assert.That(anonymousWhisper.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(anonymousSay.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(authenticatedWhisper.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await authenticatedWhisper.Content.ReadAsStringAsync(), Is.EqualTo("{\"text\":\"a\",\"repeat_count\":0}"));
+    }
+
+    [Test]
+    public async Task RequireAuthorization_fans_out_to_every_method_and_AllowAnonymous_on_a_method_wins()
+    {
+        await using var app = await StartWithAuthAsync(a => a.MapTwirp<AnnotatedEchoService>().RequireAuthorization());
+
+        var say = await app.PostJsonAsync(EchoPaths.Say, "{}");
+        var whisper = await app.PostJsonAsync(EchoPaths.Whisper, "{}");
+
+        Assert.That(say.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(whisper.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Endpoints_carry_the_method_descriptor_and_the_service_then_method_attributes()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<AnnotatedEchoService>(), AddEcho);
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+
+        var whisper = endpoints.Single(e => e.Metadata.GetMetadata<TwirpMethod>()?.Name == "Whisper");
+
+        Assert.That(whisper.Metadata.GetMetadata<TwirpMethod>(), Is.SameAs(EchoTwirp.Whisper));
+        Assert.That(whisper.Metadata.GetOrderedMetadata<MarkerAttribute>().Select(m => m.Where), Is.EqualTo(new[] { "class", "method" }));
+        Assert.That(whisper.Metadata.GetMetadata<IAllowAnonymous>(), Is.Not.Null, "method attribute");
+        Assert.That(whisper.DisplayName, Is.EqualTo("Twirp twirp.runtime.tests.Echo/Whisper"));
+    }
+
+    [Test]
+    public async Task Service_is_activated_per_call_inside_the_request_scope()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), AddEcho);
+
+        var first = await (await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"scope\"}")).Content.ReadAsStringAsync();
+        var second = await (await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"scope\"}")).Content.ReadAsStringAsync();
+
+        Assert.That(first, Does.StartWith("{\"text\":\""));
+        Assert.That(first, Is.Not.EqualTo(second), "a scoped dependency is new for every call");
+    }
+
+    [Test]
+    public async Task Service_registered_in_di_is_resolved_from_the_container()
+    {
+        var instance = new EchoService(new CallProbe(), new ScopedDependency());
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), s => { AddEcho(s); s.AddSingleton(instance); });
+
+        var id = await (await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"scope\"}")).Content.ReadAsStringAsync();
+        var again = await (await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"scope\"}")).Content.ReadAsStringAsync();
+
+        Assert.That(id, Is.EqualTo(again), "the singleton's own dependency every time");
+    }
+
+    [Test]
+    public async Task Per_service_and_empty_prefixes_route_where_configured()
+    {
+        await using var app = await TwirpTestApp.StartAsync(
+            a =>
+            {
+                a.MapTwirp<EchoService>();
+                a.MapTwirp<PingerService>();
+            },
+            s => { AddEcho(s); s.AddTwirp().AddServiceOptions<PingerService>(o => o.PathPrefix = ""); },
+            o => o.PathPrefix = "/rpc/");
+
+        var echo = await app.PostJsonAsync("/rpc/twirp.runtime.tests.Echo/Say", "{}");
+        var ping = await app.PostJsonAsync("/Pinger/Ping", "{}");
+        var oldPrefix = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync(EchoPaths.Say, "{}"));
+
+        Assert.That(echo.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ping.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(oldPrefix.Msg, Is.EqualTo("invalid path prefix \"/twirp\", expected \"/rpc\", on path \"/twirp/twirp.runtime.tests.Echo/Say\""));
+    }
+
+    [Test]
+    public async Task Body_over_the_limit_with_content_length_is_resource_exhausted_without_reading_it()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), AddEcho, o => o.MaxRequestBodySize = 100);
+
+        var error = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"" + new string('x', 200) + "\"}"));
+
+        Assert.That((error.Status, error.Code), Is.EqualTo((429, "resource_exhausted")));
+        Assert.That(error.Msg, Is.EqualTo("request body too large: the limit is 100 bytes"));
+    }
+
+    [Test]
+    public async Task Streamed_body_over_the_limit_is_refused_while_reading_not_after_buffering_it_all()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), AddEcho, o => o.MaxRequestBodySize = 1000);
+        var endless = new EndlessStream();
+        var content = new StreamContent(endless);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/protobuf");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var response = await app.Client.PostAsync(EchoPaths.Say, content, timeout.Token);
+
+        var error = await TwirpErrorBody.ReadAsync(response);
+        Assert.That(error.Code, Is.EqualTo("resource_exhausted"));
+        Assert.That(endless.BytesRead, Is.LessThan(1024 * 1024), "the server stopped reading near the limit");
+    }
+
+    [Test]
+    public async Task Body_within_the_limit_is_served()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), AddEcho, o => o.MaxRequestBodySize = 100);
+
+        var response = await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"short\"}");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Client_abort_cancels_the_handlers_token()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), AddEcho);
+        var probe = app.Services.GetRequiredService<CallProbe>();
+        using var abort = new CancellationTokenSource();
+
+        var call = app.Client.PostAsync(EchoPaths.Say, new StringContent("{\"text\":\"wait\"}", null, "application/json"), abort.Token);
+        await probe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        abort.Cancel();
+
+        Assert.That(await probe.Canceled.Task.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(probe.LastContext!.CancellationToken.IsCancellationRequested, Is.True);
+        Assert.CatchAsync<OperationCanceledException>(async () => await call);
+    }
+
+    [Test]
+    public async Task WithRequestTimeout_answers_a_twirp_deadline_exceeded_not_an_html_504()
+    {
+        await using var app = await TwirpTestApp.StartAsync(
+            a =>
+            {
+                a.UseRouting();
+                a.UseRequestTimeouts();
+                a.MapTwirp<EchoService>().WithRequestTimeout(TimeSpan.FromMilliseconds(200));
+            },
+            s => { AddEcho(s); s.AddRequestTimeouts(); });
+
+        var error = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"wait\"}"));
+
+        Assert.That((error.Status, error.Code, error.Msg), Is.EqualTo((408, "deadline_exceeded", "the request timed out")));
+    }
+
+    [Test]
+    public async Task In_flight_call_completes_when_the_host_stops()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddTwirp();
+        AddEcho(builder.Services);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        await using var app = builder.Build();
+        app.MapTwirp<EchoService>();
+        await app.StartAsync();
+        var probe = app.Services.GetRequiredService<CallProbe>();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        var call = client.PostAsync(EchoPaths.Say, new StringContent("{\"text\":\"wait\"}", null, "application/json"));
+        await probe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stopping = app.StopAsync();
+        await Task.Delay(200);
+        Assert.That(stopping.IsCompleted, Is.False, "the host waits for the call");
+        probe.Release.SetResult();
+
+        var response = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("{\"text\":\"released\",\"repeat_count\":0}"));
+    }
+
+    private sealed class EndlessStream : Stream
+    {
+        private long _read;
+
+        public long BytesRead => Interlocked.Read(ref _read);
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Fill(buffer, (byte)0x08, offset, count); // field 1 varint 8, repeated: a valid message forever
+            Interlocked.Add(ref _read, count);
+            return count;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+using Twirp.Runtime.Tests.Echo;
+
+namespace Twirp.Runtime.Tests;
+
+/// <summary>
+/// A transport without HTTP: request bytes in, response bytes or an error out. Proves the dispatcher
+/// serves a service with nothing but <see cref="ITwirpServerExchange"/>.
+/// </summary>
+public sealed class InMemoryExchange(byte[] request, TwirpEncoding encoding) : ITwirpServerExchange
+{
+    private readonly ArrayBufferWriter<byte> _response = new();
+
+    public TwirpException? Error { get; private set; }
+
+    public byte[] Response => _response.WrittenSpan.ToArray();
+
+    public bool HasStarted { get; private set; }
+
+    public IBufferWriter<byte> ResponseBody => _response;
+
+    public TwirpException? CheckRequest(TwirpContext context)
+    {
+        context.Encoding = encoding;
+        return null;
+    }
+
+    public ValueTask<ReadOnlySequence<byte>> ReadRequestAsync(long? maxSize, CancellationToken cancellationToken) =>
+        request.Length > maxSize
+            ? throw TwirpException.ResourceExhausted("too large")
+            : new(new ReadOnlySequence<byte>(request));
+
+    public void ReleaseRequest()
+    {
+    }
+
+    public void StartResponse(TwirpEncoding responseEncoding, int contentLength)
+    {
+    }
+
+    public ValueTask CompleteResponseAsync(CancellationToken cancellationToken)
+    {
+        HasStarted = true;
+        return default;
+    }
+
+    public ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken)
+    {
+        Error = error;
+        return default;
+    }
+
+    public void Abort() => throw new InvalidOperationException("nothing to abort in memory");
+}
+
+public class InProcessTransportTests
+{
+    private static (TwirpServiceDispatcher Dispatcher, ServiceProvider Services, List<string> Hooks) Build()
+    {
+        var hooks = new List<string>();
+        var services = new ServiceCollection()
+            .AddSingleton<CallProbe>()
+            .AddScoped<ScopedDependency>();
+        services.AddTwirp(o => o.Hooks.Add(new TwirpHooks
+        {
+            RequestRouted = c => { hooks.Add("routed"); return default; },
+            ResponseSent = c => { hooks.Add("sent:" + c.StatusCode); return default; },
+        }));
+        var provider = services.BuildServiceProvider();
+        return (TwirpServiceDispatcher.Create<EchoService>(provider), provider, hooks);
+    }
+
+    [Test]
+    public async Task Dispatcher_serves_a_protobuf_call_without_http_running_hooks()
+    {
+        var (dispatcher, services, hooks) = Build();
+        await using var _ = services;
+        await using var scope = services.CreateAsyncScope();
+        var exchange = new InMemoryExchange(new EchoRequest { Text = "in process" }.ToByteArray(), TwirpEncoding.Protobuf);
+        var context = new TwirpContext(dispatcher.FindMethod("Say")!) { RequestServices = scope.ServiceProvider };
+
+        await dispatcher.DispatchAsync(context, exchange);
+
+        Assert.That(exchange.Error, Is.Null);
+        Assert.That(EchoResponse.Parser.ParseFrom(exchange.Response).Text, Is.EqualTo("in process"));
+        Assert.That(context.HttpContext, Is.Null);
+        Assert.That(context.ResponseHeaders["X-Echo"].ToString(), Is.EqualTo("yes"), "headers are kept on the context");
+        Assert.That(hooks, Is.EqualTo(new[] { "routed", "sent:200" }));
+    }
+
+    [Test]
+    public async Task Dispatcher_answers_failures_through_the_exchange_as_twirp_errors()
+    {
+        var (dispatcher, services, hooks) = Build();
+        await using var _ = services;
+        var exchange = new InMemoryExchange("{\"text\":\"error:out_of_range\"}"u8.ToArray(), TwirpEncoding.Json);
+        var context = new TwirpContext(EchoTwirp.Say) { RequestServices = services.CreateScope().ServiceProvider };
+
+        await dispatcher.DispatchAsync(context, exchange);
+
+        Assert.That(exchange.Error!.Code, Is.EqualTo(TwirpErrorCode.OutOfRange));
+        Assert.That(hooks, Is.EqualTo(new[] { "routed", "sent:400" }));
+    }
+
+    [Test]
+    public void Dispatcher_refuses_a_method_of_another_service()
+    {
+        var (dispatcher, services, _) = Build();
+        using var __ = services;
+
+        Assert.That(dispatcher.FindMethod("Nope"), Is.Null);
+        Assert.Throws<ArgumentException>(() => dispatcher.DispatchAsync(new TwirpContext(Twirp.Runtime.Tests.Bare.PingerTwirp.Ping), new InMemoryExchange([], TwirpEncoding.Json)));
+    }
+}
+
+public class TwirpContextTests
+{
+    [Test]
+    public async Task Handler_can_be_unit_tested_with_a_context_built_by_hand()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var context = new TwirpContext(EchoTwirp.Say, cancellationToken: cancellation.Token);
+        context.RequestHeaders["Authorization"] = "Bearer x";
+        var service = new EchoService(new CallProbe(), new ScopedDependency());
+
+        var response = await service.Say(new EchoRequest { Text = "unit", RepeatCount = 2 }, context);
+
+        Assert.That(response, Is.EqualTo(new EchoResponse { Text = "unit", RepeatCount = 2 }));
+        Assert.That(context.ResponseHeaders["X-Echo"].ToString(), Is.EqualTo("yes"));
+        Assert.That((context.Package, context.ServiceName, context.MethodName), Is.EqualTo(("twirp.runtime.tests", "Echo", "Say")));
+        Assert.That(context.CancellationToken, Is.EqualTo(cancellation.Token));
+        Assert.That(context.RequestServices.GetService(typeof(CallProbe)), Is.Null, "an empty provider, never null");
+    }
+}
