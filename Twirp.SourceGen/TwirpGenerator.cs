@@ -102,6 +102,10 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
         {
             output.AddSource(ServerEmitter.HintName(service), SourceText.From(ServerEmitter.Emit(service), System.Text.Encoding.UTF8));
         }
+        if (service.GenerateClient)
+        {
+            output.AddSource(ClientEmitter.HintName(service), SourceText.From(ClientEmitter.Emit(service), System.Text.Encoding.UTF8));
+        }
     }
 
     private sealed record ProtoInput(string Path, string Text, ProtoFileMetadata Metadata);

@@ -1,0 +1,220 @@
+using System;
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Google.Protobuf;
+
+namespace Twirp;
+
+/// <summary>
+/// The base of every generated Twirp client: sends one typed call as
+/// <c>POST {BaseAddress}{PathPrefix}/{package.Service}/{Method}</c> through an <see cref="HttpClient"/>
+/// and maps failures to <see cref="TwirpException"/>. Safe for concurrent calls.
+/// </summary>
+public abstract class TwirpClient
+{
+    private readonly HttpClient _httpClient;
+    private readonly string _urlPrefix;
+    private readonly TwirpEncoding _encoding;
+    private readonly TwirpJsonCodec _json;
+    private readonly TwirpClientInterceptor[] _interceptors;
+    private readonly TwirpClientHooks _hooks;
+    private readonly ConcurrentDictionary<TwirpMethod, Uri> _uris = new();
+
+    /// <summary>
+    /// Creates a client over <paramref name="httpClient"/>. The options are read now; later changes to
+    /// them do not affect this client.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither the options nor the HTTP client have an absolute base address.</exception>
+    protected TwirpClient(HttpClient httpClient, TwirpClientOptions? options)
+    {
+        _httpClient = httpClient ?? throw new ArgumentNullException(nameof(httpClient));
+        options ??= new TwirpClientOptions();
+        var baseAddress = options.BaseAddress ?? httpClient.BaseAddress;
+        if (baseAddress is null || !baseAddress.IsAbsoluteUri)
+        {
+            throw new ArgumentException(
+                "A Twirp client needs the server's absolute address: set TwirpClientOptions.BaseAddress or HttpClient.BaseAddress.",
+                nameof(httpClient));
+        }
+        _urlPrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/') + NormalizePathPrefix(options.PathPrefix) + "/";
+        _encoding = options.Encoding;
+        _json = options.JsonCodec;
+        _interceptors = new TwirpClientInterceptor[options.Interceptors.Count];
+        options.Interceptors.CopyTo(_interceptors, 0);
+        // A copy, so hooks added to the options afterwards do not change a client already in use.
+        _hooks = new TwirpClientHooks
+        {
+            RequestPrepared = options.Hooks.RequestPrepared,
+            ResponseReceived = options.Hooks.ResponseReceived,
+            Error = options.Hooks.Error,
+        };
+    }
+
+    /// <summary>The URL <paramref name="method"/> is posted to.</summary>
+    public Uri GetRequestUri(TwirpMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return _uris.GetOrAdd(method, static (m, prefix) => new Uri(prefix + m.FullName, UriKind.Absolute), _urlPrefix);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="method"/> through the interceptors, then over HTTP. Generated methods are
+    /// one call to this.
+    /// </summary>
+    /// <exception cref="TwirpException">The server answered with an error, or with a body that could not be decoded.</exception>
+    /// <exception cref="HttpRequestException">The request could not be sent or the response not read.</exception>
+    /// <exception cref="OperationCanceledException">The call was cancelled or <see cref="HttpClient.Timeout"/> expired.</exception>
+    protected Task<TResponse> CallAsync<TRequest, TResponse>(
+        TwirpMethod<TRequest, TResponse> method,
+        TRequest request,
+        TwirpCallOptions? options,
+        CancellationToken cancellationToken)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(request);
+        var context = new TwirpClientCallContext(method, _encoding, cancellationToken);
+        if (options?.HeadersOrNull is { Count: > 0 } headers)
+        {
+            context.CopyHeaders(headers);
+        }
+        if (_interceptors.Length == 0)
+        {
+            return SendAsync(method, request, context);
+        }
+        return new InterceptorChain<TRequest, TResponse>(this, method, 0).Next(request, context);
+    }
+
+    private async Task<TResponse> SendAsync<TRequest, TResponse>(TwirpMethod<TRequest, TResponse> method, TRequest request, TwirpClientCallContext context)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var cancellationToken = context.CancellationToken;
+        using var httpRequest = CreateRequest(method, request, context);
+        _hooks.RequestPrepared?.Invoke(context, httpRequest);
+
+        using var httpResponse = await _httpClient.SendAsync(httpRequest, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        TwirpException error;
+        if (httpResponse.StatusCode == HttpStatusCode.OK)
+        {
+            TResponse response;
+            try
+            {
+                response = context.Encoding == TwirpEncoding.Json
+                    ? _json.Parser.Parse<TResponse>(await httpResponse.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))
+                    : await ReadProtobufAsync(httpResponse.Content, method.ResponseParser, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+            {
+                // Twirp Go's wording, so errors read the same across implementations.
+                var what = context.Encoding == TwirpEncoding.Json ? "json" : "proto";
+                error = new TwirpException(TwirpErrorCode.Internal, $"failed to unmarshal {what} response", meta: null, exception);
+                _hooks.Error?.Invoke(context, error);
+                throw error;
+            }
+            _hooks.ResponseReceived?.Invoke(context, httpResponse);
+            return response;
+        }
+
+        error = await TwirpClientErrors.FromResponseAsync(httpResponse, cancellationToken).ConfigureAwait(false);
+        _hooks.Error?.Invoke(context, error);
+        throw error;
+    }
+
+    private HttpRequestMessage CreateRequest<TRequest>(TwirpMethod method, TRequest request, TwirpClientCallContext context)
+        where TRequest : class, IMessage<TRequest>, new()
+    {
+        byte[] body;
+        if (context.Encoding == TwirpEncoding.Json)
+        {
+            body = System.Text.Encoding.UTF8.GetBytes(_json.Formatter.Format(request));
+        }
+        else
+        {
+            // One exact-size array: ByteArrayContent sends it with a Content-Length and no copy.
+            body = new byte[request.CalculateSize()];
+            request.WriteTo(body);
+        }
+
+        var contentType = TwirpContentTypes.For(context.Encoding);
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var httpRequest = new HttpRequestMessage(HttpMethod.Post, GetRequestUri(method))
+        {
+            Content = content,
+            // Requests built by hand do not pick these up from the HttpClient on their own.
+            Version = _httpClient.DefaultRequestVersion,
+            VersionPolicy = _httpClient.DefaultVersionPolicy,
+        };
+        httpRequest.Headers.TryAddWithoutValidation("Accept", contentType);
+        if (context.RequestHeadersOrNull is { } headers)
+        {
+            foreach (var pair in headers)
+            {
+                if (!httpRequest.Headers.TryAddWithoutValidation(pair.Key, pair.Value))
+                {
+                    httpRequest.Dispose();
+                    throw new ArgumentException($"'{pair.Key}' cannot be set as a request header of a Twirp call; content headers are set by the client.", nameof(TwirpCallOptions.Headers));
+                }
+            }
+        }
+        return httpRequest;
+    }
+
+    private static async Task<TResponse> ReadProtobufAsync<TResponse>(HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        if (content.Headers.ContentLength is not { } length || length > int.MaxValue)
+        {
+            return parser.ParseFrom(await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+        }
+        if (length == 0)
+        {
+            return parser.ParseFrom(ReadOnlySpan<byte>.Empty);
+        }
+        // The size is known: read into a pooled buffer; the parser copies strings and bytes out of it.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.ReadExactlyAsync(buffer.AsMemory(0, (int)length), cancellationToken).ConfigureAwait(false);
+            }
+            return parser.ParseFrom(buffer.AsSpan(0, (int)length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string NormalizePathPrefix(string? prefix)
+    {
+        var trimmed = (prefix ?? string.Empty).Trim('/');
+        return trimmed.Length == 0 ? string.Empty : "/" + trimmed;
+    }
+
+    /// <summary>One link of the interceptor chain; the last link sends the request.</summary>
+    private sealed class InterceptorChain<TRequest, TResponse>(TwirpClient client, TwirpMethod<TRequest, TResponse> method, int index)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        public Task<TResponse> Next(TRequest request, TwirpClientCallContext context)
+        {
+            ArgumentNullException.ThrowIfNull(request);
+            ArgumentNullException.ThrowIfNull(context);
+            if (index == client._interceptors.Length)
+            {
+                return client.SendAsync(method, request, context);
+            }
+            var next = new InterceptorChain<TRequest, TResponse>(client, method, index + 1);
+            return client._interceptors[index].InterceptAsync<TRequest, TResponse>(request, context, next.Next);
+        }
+    }
+}
