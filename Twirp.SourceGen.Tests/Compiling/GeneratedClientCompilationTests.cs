@@ -1,0 +1,62 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using NUnit.Framework;
+using Twirp.SourceGen.Tests.Infrastructure;
+
+namespace Twirp.SourceGen.Tests.Compiling;
+
+public class GeneratedClientCompilationTests
+{
+    private static readonly MetadataReference Messages =
+        MetadataReference.CreateFromFile(typeof(Twirp.Example.Haberdasher.Hat).Assembly.Location);
+
+    [Test]
+    public void Client_compiles_against_Grpc_Tools_messages_and_is_usable_without_warnings()
+    {
+        var usage = """
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Twirp;
+            using Twirp.Example.Haberdasher;
+
+            public static class Usage
+            {
+                public static async Task<Hat> Call(HttpClient http)
+                {
+                    var client = new HaberdasherClient(http, new TwirpClientOptions { Encoding = TwirpEncoding.Json });
+                    var options = new TwirpCallOptions();
+                    options.Headers["Authorization"] = "Bearer token";
+                    await client.MakeHatAsync(new Size { Inches = 1 }, options, CancellationToken.None);
+                    return await client.MakeHatAsync(new Size { Inches = 2 });
+                }
+
+                public static IReadOnlyList<TwirpMethod> Describe<T>() where T : TwirpClient, ITwirpClient<T> => T.Methods;
+
+                public static IReadOnlyList<TwirpMethod> DescribeHaberdasher() => Describe<HaberdasherClient>();
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(new[] { usage }, GeneratorHarness.DefaultReferences.Append(Messages));
+
+        var (result, output) = GeneratorHarness.Run(new[] { TestProtos.Haberdasher }, compilation);
+
+        Assert.That(result.Results.Single().GeneratedSources.Select(s => s.HintName), Does.Contain("twirp.example.haberdasher.Haberdasher.TwirpClient.g.cs"));
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+    }
+
+    [Test]
+    public void No_client_is_generated_when_Twirp_Client_is_not_referenced()
+    {
+        var withoutClient = GeneratorHarness.DefaultReferences
+            .Where(r => !(r.Display ?? "").EndsWith("Twirp.Client.dll", System.StringComparison.OrdinalIgnoreCase))
+            .Append(Messages);
+        var compilation = GeneratorHarness.CreateCompilation(references: withoutClient);
+
+        var (result, output) = GeneratorHarness.Run(new[] { TestProtos.Haberdasher }, compilation);
+
+        Assert.That(result.Results.Single().GeneratedSources.Select(s => s.HintName), Has.None.Contains("TwirpClient"));
+        Assert.That(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty);
+    }
+}
