@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using NUnit.Framework;
+using Twirp.Client.Tests.Infrastructure;
+using Twirp.Example.Haberdasher;
+
+namespace Twirp.Client.Tests;
+
+/// <summary>Non-200 responses and bad bodies become <see cref="TwirpException"/> the way Twirp Go's client maps them.</summary>
+public class TwirpClientErrorTests
+{
+    private static TwirpException CallFailing(HttpResponseMessage response, TwirpClientOptions? options = null)
+    {
+        var handler = new RecordingHandler(_ => response);
+        var client = new HaberdasherClient(handler.CreateClient(), options);
+        return Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size { Inches = 1 }))!;
+    }
+
+    public static IEnumerable<TwirpErrorCode> AllCodes => Enum.GetValues<TwirpErrorCode>();
+
+    [TestCaseSource(nameof(AllCodes))]
+    public void Twirp_error_body_keeps_its_code_message_and_meta(TwirpErrorCode code)
+    {
+        var body = $"{{\"code\":\"{code.ToWireName()}\",\"msg\":\"it failed: {code}\",\"meta\":{{\"retry_after\":\"5s\",\"argument\":\"inches\"}}}}";
+
+        var error = CallFailing(RecordingHandler.Status(code.ToHttpStatus(), body, "application/json"));
+
+        Assert.That(error.Code, Is.EqualTo(code));
+        Assert.That(error.Message, Is.EqualTo("it failed: " + code));
+        Assert.That(error.Meta, Is.EquivalentTo(new Dictionary<string, string> { ["retry_after"] = "5s", ["argument"] = "inches" }));
+    }
+
+    [Test]
+    public void Twirp_error_keeps_its_code_even_when_the_status_does_not_match_it()
+    {
+        var error = CallFailing(RecordingHandler.Status(500, "{\"code\":\"not_found\",\"msg\":\"no hat\"}", "application/json"));
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.NotFound));
+        Assert.That(error.Meta, Is.Empty);
+    }
+
+    [Test]
+    public void Legacy_dataloss_spelling_is_read_as_data_loss()
+    {
+        var error = CallFailing(RecordingHandler.Status(500, "{\"code\":\"dataloss\",\"msg\":\"gone\"}", "application/json"));
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.DataLoss));
+    }
+
+    [TestCase(400, TwirpErrorCode.Internal)]
+    [TestCase(401, TwirpErrorCode.Unauthenticated)]
+    [TestCase(403, TwirpErrorCode.PermissionDenied)]
+    [TestCase(404, TwirpErrorCode.BadRoute)]
+    [TestCase(429, TwirpErrorCode.ResourceExhausted)]
+    [TestCase(502, TwirpErrorCode.Unavailable)]
+    [TestCase(503, TwirpErrorCode.Unavailable)]
+    [TestCase(504, TwirpErrorCode.Unavailable)]
+    [TestCase(500, TwirpErrorCode.Unknown)]
+    [TestCase(418, TwirpErrorCode.Unknown)]
+    [TestCase(201, TwirpErrorCode.Unknown)]
+    public void Body_that_is_not_a_twirp_error_maps_by_status_and_is_marked_as_from_an_intermediary(int status, TwirpErrorCode expected)
+    {
+        var error = CallFailing(RecordingHandler.Status(status, "<html>bad gateway</html>", "text/html"));
+
+        Assert.That(error.Code, Is.EqualTo(expected));
+        Assert.That(error.Message, Does.StartWith($"Error from intermediary with HTTP status code {status}"));
+        Assert.That(error.Meta, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["http_error_from_intermediary"] = "true",
+            ["status_code"] = status.ToString(),
+            ["body"] = "<html>bad gateway</html>",
+        }));
+    }
+
+    [TestCase("{\"msg\":\"no code\"}")]
+    [TestCase("{\"code\":\"\",\"msg\":\"empty code\"}")]
+    [TestCase("{\"code\":7}")]
+    [TestCase("[\"code\",\"internal\"]")]
+    [TestCase("")]
+    public void Json_without_a_string_code_is_treated_as_an_intermediary_body(string body)
+    {
+        var error = CallFailing(RecordingHandler.Status(503, body, "application/json"));
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.Unavailable));
+        Assert.That(error.Meta["http_error_from_intermediary"], Is.EqualTo("true"));
+        Assert.That(error.Meta["body"], Is.EqualTo(body));
+    }
+
+    [Test]
+    public void Unknown_error_code_becomes_internal_with_the_body_in_meta()
+    {
+        const string body = "{\"code\":\"teapot\",\"msg\":\"short and stout\"}";
+
+        var error = CallFailing(RecordingHandler.Status(418, body, "application/json"));
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.Internal));
+        Assert.That(error.Message, Is.EqualTo("invalid type returned from server error response: teapot"));
+        Assert.That(error.Meta, Is.EquivalentTo(new Dictionary<string, string> { ["body"] = body }));
+    }
+
+    [TestCase(301)]
+    [TestCase(302)]
+    [TestCase(307)]
+    [TestCase(308)]
+    public void Redirect_becomes_internal_with_the_location_in_meta(int status)
+    {
+        var response = new HttpResponseMessage((HttpStatusCode)status) { Headers = { Location = new Uri("https://elsewhere.test/login") } };
+
+        var error = CallFailing(response);
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.Internal));
+        Assert.That(error.Message, Does.StartWith($"unexpected HTTP status code {status}").And.Contain("Location=\"https://elsewhere.test/login\""));
+        Assert.That(error.Meta, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["http_error_from_intermediary"] = "true",
+            ["status_code"] = status.ToString(),
+            ["location"] = "https://elsewhere.test/login",
+        }));
+    }
+
+    [Test]
+    public void Undecodable_protobuf_success_body_is_an_internal_error_that_keeps_the_cause()
+    {
+        var error = CallFailing(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[] { 0x0A, 0xFF, 0x01 }) });
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.Internal));
+        Assert.That(error.Message, Is.EqualTo("failed to unmarshal proto response"));
+        Assert.That(error.InnerException, Is.Not.Null);
+    }
+
+    [Test]
+    public void Undecodable_json_success_body_is_an_internal_error()
+    {
+        var error = CallFailing(RecordingHandler.Status(200, "{\"inches\":", "application/json"), new TwirpClientOptions { Encoding = TwirpEncoding.Json });
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.Internal));
+        Assert.That(error.Message, Is.EqualTo("failed to unmarshal json response"));
+    }
+
+    [Test]
+    public void Network_failure_surfaces_as_HttpRequestException()
+    {
+        var handler = new RecordingHandler(_ => throw new HttpRequestException("connection refused"));
+        var client = new HaberdasherClient(handler.CreateClient());
+
+        Assert.ThrowsAsync<HttpRequestException>(() => client.MakeHatAsync(new Size()));
+    }
+
+    [Test]
+    public void Cancelled_call_surfaces_as_OperationCanceledException_without_sending()
+    {
+        var handler = RecordingHandler.Returning(new Hat());
+        var client = new HaberdasherClient(handler.CreateClient());
+
+        Assert.CatchAsync<OperationCanceledException>(() => client.MakeHatAsync(new Size(), new CancellationToken(canceled: true)));
+        Assert.That(handler.Requests, Is.Empty);
+    }
+
+    [Test]
+    public async Task Cancelling_while_waiting_for_the_server_cancels_the_call()
+    {
+        var started = new TaskCompletionSource();
+        var handler = new BlockingHandler(started);
+        var client = new HaberdasherClient(new HttpClient(handler) { BaseAddress = new Uri("http://twirp.test") });
+        using var cancellation = new CancellationTokenSource();
+
+        var call = client.MakeHatAsync(new Size(), cancellation.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        cancellation.Cancel();
+
+        Assert.CatchAsync<OperationCanceledException>(async () => await call);
+    }
+
+    private sealed class BlockingHandler(TaskCompletionSource started) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+}
