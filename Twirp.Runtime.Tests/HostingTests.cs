@@ -92,7 +92,8 @@ public class HostingTests
         request.Headers.Add("X-User", "ann");
         var authenticatedWhisper = await app.Client.SendAsync(request);
 
-        Assert.That(anonymousWhisper.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var unauthenticated = await TwirpErrorBody.ReadAsync(anonymousWhisper);
+        Assert.That((unauthenticated.Status, unauthenticated.Code), Is.EqualTo((401, "unauthenticated")));
         Assert.That(anonymousSay.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(authenticatedWhisper.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await authenticatedWhisper.Content.ReadAsStringAsync(), Is.EqualTo("{\"text\":\"a\",\"repeat_count\":0}"));
@@ -108,6 +109,18 @@ public class HostingTests
 
         Assert.That(say.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(whisper.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Forbidden_call_is_answered_with_a_twirp_permission_denied()
+    {
+        await using var app = await StartWithAuthAsync(a => a.MapTwirp<EchoService>().RequireAuthorization(p => p.RequireRole("admin")));
+        var request = new HttpRequestMessage(HttpMethod.Post, EchoPaths.Say) { Content = new StringContent("{}", null, "application/json") };
+        request.Headers.Add("X-User", "ann");
+
+        var error = await TwirpErrorBody.ReadAsync(await app.Client.SendAsync(request));
+
+        Assert.That((error.Status, error.Code), Is.EqualTo((403, "permission_denied")));
     }
 
     [Test]

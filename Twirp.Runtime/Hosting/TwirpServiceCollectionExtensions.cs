@@ -1,4 +1,7 @@
 using System;
+using System.Linq;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Twirp;
 
@@ -16,6 +19,7 @@ public static class TwirpServiceCollectionExtensions
         services.AddRouting();
         services.TryAddSingleton<TwirpMarkerService>();
         services.TryAddSingleton<TwirpRouteRegistry>();
+        AddTwirpAuthorizationErrors(services);
         if (configure is not null)
         {
             services.Configure(configure);
@@ -34,6 +38,17 @@ public static class TwirpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
         return builder;
+    }
+
+    // Replaces only the framework's default handler (or its absence: AddAuthorization's TryAdd then
+    // keeps ours); an app's own handler, registered before or after, stays in charge.
+    private static void AddTwirpAuthorizationErrors(IServiceCollection services)
+    {
+        var existing = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        if (existing is null || existing.ImplementationType == typeof(AuthorizationMiddlewareResultHandler))
+        {
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, TwirpAuthorizationResultHandler>();
+        }
     }
 
     private sealed class TwirpServerBuilder(IServiceCollection services) : ITwirpServerBuilder

@@ -1,9 +1,15 @@
 using Haberdasher;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddTwirp();
+builder.Services.AddTwirp(options =>
+{
+    // Exception details in `internal` errors while developing only.
+    options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+    options.Hooks.Add(CallLogging.Hooks);
+});
 
 var app = builder.Build();
 app.MapTwirp<HaberdasherService>();
