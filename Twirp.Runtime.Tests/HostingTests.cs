@@ -112,6 +112,33 @@ public class HostingTests
     }
 
     [Test]
+    public async Task RequireCors_answers_the_preflight_and_adds_cors_headers_to_calls()
+    {
+        await using var app = await TwirpTestApp.StartAsync(
+            a =>
+            {
+                a.UseRouting();
+                a.UseCors();
+                a.MapTwirp<EchoService>().RequireCors(p => p.WithOrigins("https://app.example").AllowAnyHeader().WithMethods("POST"));
+            },
+            s => { AddEcho(s); s.AddCors(); });
+        var preflight = new HttpRequestMessage(HttpMethod.Options, EchoPaths.Say);
+        preflight.Headers.Add("Origin", "https://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+        var call = new HttpRequestMessage(HttpMethod.Post, EchoPaths.Say) { Content = new StringContent("{}", null, "application/json") };
+        call.Headers.Add("Origin", "https://app.example");
+
+        var preflightResponse = await app.Client.SendAsync(preflight);
+        var callResponse = await app.Client.SendAsync(call);
+
+        Assert.That(preflightResponse.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(preflightResponse.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "https://app.example" }));
+        Assert.That(callResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(callResponse.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "https://app.example" }));
+    }
+
+    [Test]
     public async Task Forbidden_call_is_answered_with_a_twirp_permission_denied()
     {
         await using var app = await StartWithAuthAsync(a => a.MapTwirp<EchoService>().RequireAuthorization(p => p.RequireRole("admin")));

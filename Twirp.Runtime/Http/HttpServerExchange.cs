@@ -75,7 +75,9 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw TooLarge(maxSize ?? 0, exception);
+            throw maxSize.HasValue
+                ? TooLarge(maxSize.Value, exception)
+                : new TwirpException(TwirpErrorCode.ResourceExhausted, "request body too large", meta: null, exception);
         }
         catch (BadHttpRequestException exception)
         {
