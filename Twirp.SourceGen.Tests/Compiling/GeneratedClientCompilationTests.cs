@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using NUnit.Framework;
@@ -47,10 +49,36 @@ public class GeneratedClientCompilationTests
     }
 
     [Test]
+    public void Console_app_with_only_Twirp_Client_gets_a_client_and_no_server_and_compiles_without_ASP_NET_Core()
+    {
+        var clientOnly = GeneratorHarness.DefaultReferences
+            .Where(r => Path.GetFileName(r.Display ?? "") is var name
+                && !name.StartsWith("Microsoft.AspNetCore", StringComparison.OrdinalIgnoreCase)
+                && !name.Equals("Twirp.Runtime.dll", StringComparison.OrdinalIgnoreCase))
+            .Append(Messages);
+        var usage = """
+            public static class Program
+            {
+                public static System.Threading.Tasks.Task<Twirp.Example.Haberdasher.Hat> Main() =>
+                    new Twirp.Example.Haberdasher.HaberdasherClient(new System.Net.Http.HttpClient { BaseAddress = new System.Uri("http://localhost:5000") })
+                        .MakeHatAsync(new Twirp.Example.Haberdasher.Size { Inches = 10 });
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(new[] { usage }, clientOnly);
+
+        var (result, output) = GeneratorHarness.Run(new[] { TestProtos.Haberdasher }, compilation);
+
+        var hintNames = result.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.That(hintNames, Has.Some.Contains("TwirpClient").And.None.Contains("TwirpServer"));
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+    }
+
+    [Test]
     public void No_client_is_generated_when_Twirp_Client_is_not_referenced()
     {
         var withoutClient = GeneratorHarness.DefaultReferences
-            .Where(r => !(r.Display ?? "").EndsWith("Twirp.Client.dll", System.StringComparison.OrdinalIgnoreCase))
+            .Where(r => !(r.Display ?? "").EndsWith("Twirp.Client.dll", StringComparison.OrdinalIgnoreCase))
             .Append(Messages);
         var compilation = GeneratorHarness.CreateCompilation(references: withoutClient);
 
