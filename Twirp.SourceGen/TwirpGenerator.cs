@@ -31,7 +31,7 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.ReadProto);
 
         var parsed = inputs
-            .Select(static (input, _) => new ParsedProto(ProtoParser.Parse(input.Path, input.Text), input.Metadata))
+            .Select(static (input, _) => new ParsedProto(ProtoParser.Parse(input.Path, input.Text), input.Metadata, input.SearchPaths))
             .WithTrackingName(StepNames.ParseProto);
 
         var references = context.CompilationProvider
@@ -68,29 +68,45 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
     {
         var content = text.GetText(cancellationToken)?.ToString() ?? string.Empty;
         var metadata = ProtoFileMetadata.Read(text.Path, optionsProvider.GetOptions(text), optionsProvider.GlobalOptions);
-        return new ProtoInput(text.Path, content, metadata);
+        var searchPaths = ProtoSearchPaths.Create(text.Path, projectDirectory: null, metadata.ProtoRoot, metadata.AdditionalImportDirs);
+        return new ProtoInput(text.Path, content, metadata, searchPaths);
     }
 
     private static ResolveResult Resolve(ImmutableArray<ParsedProto> files, ReferencedRuntimes references)
     {
         var services = new List<ServiceModel>();
         var diagnostics = new List<DiagnosticInfo>();
-        var models = new List<ProtoFileModel>(files.Length);
         foreach (var file in files)
         {
-            models.Add(file.File);
             diagnostics.AddRange(file.File.Diagnostics);
             diagnostics.AddRange(file.Metadata.Diagnostics);
         }
-        var symbols = new SymbolTable(models);
-        foreach (var file in files)
+        try
         {
-            if (!file.Metadata.Generate)
+            var inputs = new List<(ProtoFileModel, ProtoSearchPaths)>(files.Length);
+            foreach (var file in files)
             {
-                continue;
+                inputs.Add((file.File, file.SearchPaths));
             }
-            var options = file.Metadata.ToFileOptions(file.File.Path, file.File.Services.Count != 0, references.HasServer, references.HasClient, diagnostics);
-            ServiceModelBuilder.Build(file.File, options, symbols, services, diagnostics);
+            var compilation = ProtoCompilation.Create(inputs);
+            diagnostics.AddRange(compilation.Diagnostics);
+            var emitted = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < files.Length; i++)
+            {
+                var file = files[i];
+                if (!file.Metadata.Generate)
+                {
+                    continue;
+                }
+                var options = file.Metadata.ToFileOptions(file.File.Path, file.File.Services.Count != 0, references.HasServer, references.HasClient, diagnostics);
+                ServiceModelBuilder.Build(compilation.Files[i], options, compilation, emitted, services, diagnostics);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Never crash the build: report the failure and emit nothing rather than something half-resolved.
+            services.Clear();
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, "the .proto files", exception.GetType().Name + ": " + exception.Message));
         }
         return new ResolveResult(services.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
@@ -108,9 +124,9 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
         }
     }
 
-    private sealed record ProtoInput(string Path, string Text, ProtoFileMetadata Metadata);
+    private sealed record ProtoInput(string Path, string Text, ProtoFileMetadata Metadata, ProtoSearchPaths SearchPaths);
 
-    private sealed record ParsedProto(ProtoFileModel File, ProtoFileMetadata Metadata);
+    private sealed record ParsedProto(ProtoFileModel File, ProtoFileMetadata Metadata, ProtoSearchPaths SearchPaths);
 
     private sealed record ReferencedRuntimes(bool HasServer, bool HasClient);
 

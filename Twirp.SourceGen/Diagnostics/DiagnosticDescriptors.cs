@@ -22,6 +22,31 @@ internal static class DiagnosticDescriptors
         "Method '{0}' streams; Twirp has no streaming, so it is skipped and the rest of service '{1}' is generated",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor ImportNotFound = Create(
+        "TWIRP004", "Imported .proto file not found",
+        "Import '{0}' of '{1}' is not an AdditionalFiles item under its ProtoRoot or AdditionalImportDirs, nor a well-known type; add it as an AdditionalFiles item so the types it defines resolve",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DuplicateName = Create(
+        "TWIRP005", "Name defined twice",
+        "'{0}' is already defined in {1}; rename one of them",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TypeNotImported = Create(
+        "TWIRP006", "Message type defined in a file that is not imported",
+        "Type '{0}' used by method '{1}' is defined in '{2}', which this file does not import; add import \"{2}\";",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NotAMessageType = Create(
+        "TWIRP007", "Method type is not a message",
+        "'{0}' used by method '{1}' is {2}, not a message; rpc requests and responses must be messages",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ImportCycle = Create(
+        "TWIRP008", "Import cycle",
+        "'{0}' imports '{1}', which imports '{0}' back (directly or through other files); protoc rejects import cycles, so remove one of the imports",
+        DiagnosticSeverity.Error);
+
     // TWIRP050-TWIRP059: the build around the generator (item metadata, referenced packages).
 
     public static readonly DiagnosticDescriptor InvalidTwirpServices = Create(

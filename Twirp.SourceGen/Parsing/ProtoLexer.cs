@@ -1,22 +1,76 @@
 using System.Collections.Generic;
 using System.Text;
-using Microsoft.CodeAnalysis.Text;
+using Twirp.SourceGen.Model;
 
 namespace Twirp.SourceGen.Parsing;
 
-internal enum TokenKind
+internal enum TokenKind : byte
 {
     Identifier,
-    Number,
+    Integer,
+    Float,
     String,
     Symbol,
     EndOfFile,
 }
 
-/// <summary>A token, with the comment block that ends just before it (protoc's leading comment).</summary>
-internal readonly record struct Token(TokenKind Kind, string Text, int Start, int Length, int Line, int Column, string? LeadingComment);
+/// <summary>
+/// One token. Text is not copied out of the source: the parser compares against it in place and
+/// allocates a string only for names and values it keeps.
+/// </summary>
+internal readonly struct Token
+{
+    public Token(TokenKind kind, int start, int length, int line, int column, int endLine, int endColumn)
+    {
+        Kind = kind;
+        Start = start;
+        Length = length;
+        Line = line;
+        Column = column;
+        EndLine = endLine;
+        EndColumn = endColumn;
+    }
 
-/// <summary>Splits <c>.proto</c> text into tokens, keeping comments that may become docs.</summary>
+    public TokenKind Kind { get; }
+
+    public int Start { get; }
+
+    public int Length { get; }
+
+    /// <summary>Zero-based line of the first character.</summary>
+    public int Line { get; }
+
+    /// <summary>Zero-based column of the first character (tabs count as one column).</summary>
+    public int Column { get; }
+
+    public int EndLine { get; }
+
+    public int EndColumn { get; }
+
+    public ProtoSpan Span => new(Start, Length, Line, Column, EndLine, EndColumn);
+}
+
+/// <summary>
+/// The comments protoc's tokenizer attaches around a token: the comment block right before it
+/// (leading), blocks separated from it by a blank line (detached), and a comment right after it on
+/// the same line (trailing). See <c>Tokenizer::NextWithComments</c> in protocolbuffers/protobuf.
+/// </summary>
+internal sealed class TokenComments
+{
+    public string? Leading;
+    public List<string>? Detached;
+    public string? Trailing;
+}
+
+/// <summary>A problem the lexer found: where, and a message that says what to do.</summary>
+internal readonly record struct LexerError(ProtoSpan Span, string Message);
+
+/// <summary>
+/// Splits <c>.proto</c> text into tokens the way protoc's tokenizer does: identifiers, decimal, hex and
+/// octal integers, floats, quoted strings with C escapes, single-character symbols, and C/C++ comments
+/// kept with protoc's leading/trailing/detached attachment rules. It never throws: malformed input
+/// becomes a <see cref="LexerError"/> and the lexer carries on.
+/// </summary>
 internal sealed class ProtoLexer
 {
     private readonly string _text;
@@ -24,140 +78,548 @@ internal sealed class ProtoLexer
     private int _line;
     private int _lineStart;
 
-    public ProtoLexer(string text) => _text = text;
+    private readonly List<Token> _tokens;
+    private readonly List<TokenComments?> _comments;
+    private readonly List<LexerError> _errors = new();
 
-    public List<Token> Tokenize()
+    // Comment collection state, mirroring protoc's CommentCollector.
+    private StringBuilder? _buffer;
+    private bool _hasComment;
+    private bool _isLineComment;
+    private bool _canAttachToPrevious;
+    private bool _hasTrailing;
+    private int _commentCount;
+    private string? _trailing;
+    private List<string>? _detached;
+
+    public ProtoLexer(string text)
     {
-        var tokens = new List<Token>();
+        _text = text;
+        // A .proto averages about one token per six characters; sizing up front avoids regrowth.
+        _tokens = new List<Token>(text.Length / 6 + 16);
+        _comments = new List<TokenComments?>(text.Length / 6 + 16);
+    }
+
+    public string Text => _text;
+
+    public List<Token> Tokens => _tokens;
+
+    /// <summary>Comments around each token, by token index; null when a token has none.</summary>
+    public List<TokenComments?> Comments => _comments;
+
+    public List<LexerError> Errors => _errors;
+
+    public static ProtoLexer Tokenize(string text)
+    {
+        var lexer = new ProtoLexer(text);
+        lexer.Run();
+        return lexer;
+    }
+
+    private void Run()
+    {
+        // A UTF-8 byte order mark decoded as text.
+        if (_text.Length > 0 && _text[0] == '\uFEFF')
+        {
+            _position = 1;
+            _lineStart = 1;
+        }
+        var isStart = true;
+        do
+        {
+            CollectComments(isStart);
+            isStart = false;
+        }
+        while (ReadToken());
+    }
+
+    private string? _pendingLeading;
+
+    /// <summary>
+    /// Reads the whitespace and comments between the previous token and the next one and decides which
+    /// comment belongs to which token, as protoc's <c>NextWithComments</c> does; then records the
+    /// previous token's trailing comment; the next token's leading and detached comments are stored
+    /// when that token is added.
+    /// </summary>
+    private void CollectComments(bool isStart)
+    {
+        _buffer?.Clear();
+        _hasComment = false;
+        _isLineComment = false;
+        _canAttachToPrevious = true;
+        _hasTrailing = false;
+        _commentCount = 0;
+        _trailing = null;
+        _detached = null;
+        _pendingLeading = null;
+
+        var previousLine = _line;
+        var trailingCommentEndLine = -1;
+
+        if (isStart)
+        {
+            _canAttachToPrevious = false;
+            previousLine = -1;
+        }
+        else
+        {
+            SkipWhitespaceNoNewline();
+            switch (TryConsumeCommentStart())
+            {
+                case CommentStart.Line:
+                    trailingCommentEndLine = _line;
+                    ConsumeLineComment(BufferForLineComment());
+                    Flush();
+                    break;
+                case CommentStart.Block:
+                    ConsumeBlockComment(BufferForBlockComment());
+                    trailingCommentEndLine = _line;
+                    SkipWhitespaceNoNewline();
+                    Flush();
+                    break;
+                case CommentStart.None:
+                    if (!TryConsumeNewline())
+                    {
+                        FinishComments(null);
+                        return;
+                    }
+                    break;
+            }
+        }
+
         while (true)
         {
-            var comment = SkipTriviaCollectingComment();
-            var start = _position;
-            var line = _line;
-            var column = _position - _lineStart;
-            if (_position >= _text.Length)
+            SkipWhitespaceNoNewline();
+            switch (TryConsumeCommentStart())
             {
-                tokens.Add(new Token(TokenKind.EndOfFile, string.Empty, start, 0, line, column, comment));
-                return tokens;
+                case CommentStart.Line:
+                    ConsumeLineComment(BufferForLineComment());
+                    break;
+                case CommentStart.Block:
+                    ConsumeBlockComment(BufferForBlockComment());
+                    SkipWhitespaceNoNewline();
+                    TryConsumeNewline();
+                    break;
+                case CommentStart.None:
+                    if (TryConsumeNewline())
+                    {
+                        // A blank line ends a comment block and detaches it from the next token.
+                        Flush();
+                        _canAttachToPrevious = false;
+                    }
+                    else
+                    {
+                        var atEnd = _position >= _text.Length;
+                        var next = atEnd ? '\0' : _text[_position];
+                        if (atEnd || next == '}' || next == ']' || next == ')')
+                        {
+                            // At the end of a scope a comment documents nothing that follows.
+                            Flush();
+                        }
+                        if (!atEnd && (previousLine == _line || trailingCommentEndLine == _line))
+                        {
+                            MaybeDetachComment();
+                        }
+                        FinishComments(_hasComment ? _buffer!.ToString() : null);
+                        return;
+                    }
+                    break;
             }
-            var c = _text[_position];
-            TokenKind kind;
-            if (char.IsLetter(c) || c == '_')
-            {
-                while (_position < _text.Length && (char.IsLetterOrDigit(_text[_position]) || _text[_position] == '_' || _text[_position] == '.'))
-                {
-                    _position++;
-                }
-                kind = TokenKind.Identifier;
-            }
-            else if (char.IsDigit(c) || (c == '.' && _position + 1 < _text.Length && char.IsDigit(_text[_position + 1])))
-            {
-                while (_position < _text.Length && (char.IsLetterOrDigit(_text[_position]) || _text[_position] == '.'))
-                {
-                    _position++;
-                }
-                kind = TokenKind.Number;
-            }
-            else if (c == '"' || c == '\'')
-            {
-                _position++;
-                while (_position < _text.Length && _text[_position] != c && _text[_position] != '\n')
-                {
-                    _position += _text[_position] == '\\' ? 2 : 1;
-                }
-                _position = System.Math.Min(_position + 1, _text.Length);
-                kind = TokenKind.String;
-            }
-            else if (c == '.' && _position + 1 < _text.Length && (char.IsLetter(_text[_position + 1]) || _text[_position + 1] == '_'))
-            {
-                // A fully qualified type name such as .pkg.Type.
-                _position++;
-                while (_position < _text.Length && (char.IsLetterOrDigit(_text[_position]) || _text[_position] == '_' || _text[_position] == '.'))
-                {
-                    _position++;
-                }
-                kind = TokenKind.Identifier;
-            }
-            else
-            {
-                _position++;
-                kind = TokenKind.Symbol;
-            }
-            tokens.Add(new Token(kind, _text.Substring(start, _position - start), start, _position - start, line, column, comment));
         }
     }
 
-    private string? SkipTriviaCollectingComment()
+    /// <summary>Stores the previous token's trailing comment and the detached/leading comments for the next.</summary>
+    private void FinishComments(string? leading)
     {
-        StringBuilder? comment = null;
-        var blankLineAfterComment = false;
-        while (_position < _text.Length)
+        if (_trailing is not null && _tokens.Count > 0)
         {
+            var index = _tokens.Count - 1;
+            (_comments[index] ??= new TokenComments()).Trailing = _trailing;
+        }
+        _pendingLeading = leading;
+    }
+
+    private bool ReadToken()
+    {
+        SkipUnattachedTrivia();
+        if (_position >= _text.Length)
+        {
+            AddToken(TokenKind.EndOfFile, _position, _line, _position - _lineStart);
+            return false;
+        }
+        var start = _position;
+        var line = _line;
+        var column = _position - _lineStart;
+        var c = _text[_position];
+        if (IsLetter(c))
+        {
+            _position++;
+            while (_position < _text.Length && IsAlphanumeric(_text[_position]))
+            {
+                _position++;
+            }
+            AddToken(TokenKind.Identifier, start, line, column);
+        }
+        else if (IsDigit(c) || (c == '.' && _position + 1 < _text.Length && IsDigit(_text[_position + 1])))
+        {
+            AddToken(ReadNumber(), start, line, column);
+        }
+        else if (c == '"' || c == '\'')
+        {
+            ReadString(c);
+            AddToken(TokenKind.String, start, line, column);
+        }
+        else
+        {
+            _position++;
+            if (c < ' ' && c != '\t' || c == 0x7F)
+            {
+                _errors.Add(new LexerError(new ProtoSpan(start, 1, line, column, line, column + 1),
+                    $"Invalid control character 0x{(int)c:X2} in the file; remove it"));
+                return true;
+            }
+            if (char.IsHighSurrogate(c) && _position < _text.Length && char.IsLowSurrogate(_text[_position]))
+            {
+                _position++;
+            }
+            AddToken(TokenKind.Symbol, start, line, column);
+        }
+        return true;
+    }
+
+    private void AddToken(TokenKind kind, int start, int line, int column)
+    {
+        _tokens.Add(new Token(kind, start, _position - start, line, column, _line, _position - _lineStart));
+        TokenComments? comments = null;
+        if (_pendingLeading is not null || _detached is not null)
+        {
+            comments = new TokenComments { Leading = _pendingLeading, Detached = _detached };
+        }
+        _comments.Add(comments);
+        _pendingLeading = null;
+        _detached = null;
+    }
+
+    private TokenKind ReadNumber()
+    {
+        var start = _position;
+        var kind = TokenKind.Integer;
+        var c = _text[_position];
+        if (c == '0' && _position + 1 < _text.Length && (_text[_position + 1] == 'x' || _text[_position + 1] == 'X'))
+        {
+            _position += 2;
+            var digits = _position;
+            while (_position < _text.Length && IsHexDigit(_text[_position]))
+            {
+                _position++;
+            }
+            if (_position == digits)
+            {
+                Error(start, "'0x' must be followed by hex digits");
+            }
+        }
+        else if (c == '0' && _position + 1 < _text.Length && IsDigit(_text[_position + 1]))
+        {
+            _position++;
+            while (_position < _text.Length && IsDigit(_text[_position]))
+            {
+                if (_text[_position] > '7')
+                {
+                    Error(start, "Numbers starting with 0 are octal and may only hold the digits 0-7");
+                }
+                _position++;
+            }
+        }
+        else
+        {
+            while (_position < _text.Length && IsDigit(_text[_position]))
+            {
+                _position++;
+            }
+            if (_position < _text.Length && _text[_position] == '.')
+            {
+                kind = TokenKind.Float;
+                _position++;
+                while (_position < _text.Length && IsDigit(_text[_position]))
+                {
+                    _position++;
+                }
+            }
+            if (_position < _text.Length && (_text[_position] == 'e' || _text[_position] == 'E'))
+            {
+                kind = TokenKind.Float;
+                _position++;
+                if (_position < _text.Length && (_text[_position] == '-' || _text[_position] == '+'))
+                {
+                    _position++;
+                }
+                var digits = _position;
+                while (_position < _text.Length && IsDigit(_text[_position]))
+                {
+                    _position++;
+                }
+                if (_position == digits)
+                {
+                    Error(start, "An exponent must have digits, as in 1e10");
+                }
+            }
+        }
+        if (_position < _text.Length && (IsLetter(_text[_position]) || _text[_position] == '.'))
+        {
+            Error(start, "A number must be followed by a space or a symbol, not a letter or '.'");
+            while (_position < _text.Length && (IsAlphanumeric(_text[_position]) || _text[_position] == '.'))
+            {
+                _position++;
+            }
+        }
+        return kind;
+    }
+
+    private void ReadString(char quote)
+    {
+        var start = _position;
+        _position++;
+        while (true)
+        {
+            if (_position >= _text.Length)
+            {
+                Error(start, "The string is not closed; add the closing quote");
+                return;
+            }
             var c = _text[_position];
             if (c == '\n')
             {
-                NewLine();
-                if (comment is not null && IsBlankLineAhead())
-                {
-                    blankLineAfterComment = true;
-                }
+                Error(start, "The string is not closed before the end of the line; add the closing quote");
+                return;
             }
-            else if (char.IsWhiteSpace(c))
+            if (c == quote)
+            {
+                _position++;
+                return;
+            }
+            if (c == '\\' && _position + 1 < _text.Length && _text[_position + 1] != '\n')
             {
                 _position++;
             }
-            else if (c == '/' && Peek(1) == '/')
+            _position++;
+        }
+    }
+
+    private enum CommentStart
+    {
+        None,
+        Line,
+        Block,
+    }
+
+    private CommentStart TryConsumeCommentStart()
+    {
+        if (_position + 1 < _text.Length && _text[_position] == '/')
+        {
+            var next = _text[_position + 1];
+            if (next == '/')
             {
-                if (blankLineAfterComment)
-                {
-                    comment = null;
-                    blankLineAfterComment = false;
-                }
                 _position += 2;
-                var start = _position;
-                while (_position < _text.Length && _text[_position] != '\n')
-                {
-                    _position++;
-                }
-                (comment ??= new StringBuilder()).Append(_text, start, _position - start).Append('\n');
+                return CommentStart.Line;
             }
-            else if (c == '/' && Peek(1) == '*')
+            if (next == '*')
             {
-                if (blankLineAfterComment)
-                {
-                    comment = null;
-                    blankLineAfterComment = false;
-                }
                 _position += 2;
-                var start = _position;
-                while (_position < _text.Length && !(_text[_position] == '*' && Peek(1) == '/'))
+                return CommentStart.Block;
+            }
+        }
+        return CommentStart.None;
+    }
+
+    private void ConsumeLineComment(StringBuilder buffer)
+    {
+        var start = _position;
+        while (_position < _text.Length && _text[_position] != '\n')
+        {
+            _position++;
+        }
+        buffer.Append(_text, start, _position - start);
+        if (_position < _text.Length)
+        {
+            buffer.Append('\n');
+            NewLine();
+        }
+    }
+
+    private void ConsumeBlockComment(StringBuilder buffer)
+    {
+        var commentStart = _position - 2;
+        var commentLine = _line;
+        var commentColumn = commentStart - _lineStart;
+        var recordStart = _position;
+        while (true)
+        {
+            while (_position < _text.Length && _text[_position] != '*' && _text[_position] != '/' && _text[_position] != '\n')
+            {
+                _position++;
+            }
+            if (_position >= _text.Length)
+            {
+                buffer.Append(_text, recordStart, _position - recordStart);
+                _errors.Add(new LexerError(new ProtoSpan(commentStart, 2, commentLine, commentColumn, commentLine, commentColumn + 2),
+                    "The block comment is not closed; add '*/'"));
+                return;
+            }
+            var c = _text[_position];
+            if (c == '\n')
+            {
+                buffer.Append(_text, recordStart, _position + 1 - recordStart);
+                NewLine();
+                // Like protoc, drop the indentation and one '*' that starts each following line.
+                SkipWhitespaceNoNewline();
+                if (_position < _text.Length && _text[_position] == '*')
                 {
-                    if (_text[_position] == '\n')
-                    {
-                        _line++;
-                        _lineStart = _position + 1;
-                    }
                     _position++;
+                    if (_position < _text.Length && _text[_position] == '/')
+                    {
+                        _position++;
+                        return;
+                    }
                 }
-                (comment ??= new StringBuilder()).Append(_text, start, _position - start).Append('\n');
-                _position = System.Math.Min(_position + 2, _text.Length);
+                recordStart = _position;
+            }
+            else if (c == '*')
+            {
+                _position++;
+                if (_position < _text.Length && _text[_position] == '/')
+                {
+                    buffer.Append(_text, recordStart, _position - 1 - recordStart);
+                    _position++;
+                    return;
+                }
             }
             else
             {
-                break;
+                _position++;
             }
         }
-        return blankLineAfterComment ? null : comment?.ToString();
     }
 
-    private bool IsBlankLineAhead()
+    private StringBuilder BufferForLineComment()
     {
-        var i = _position;
-        while (i < _text.Length && _text[i] != '\n' && char.IsWhiteSpace(_text[i]))
+        // Consecutive line comments form one block; a block comment does not merge with them.
+        if (_hasComment && !_isLineComment)
         {
-            i++;
+            Flush();
         }
-        return i < _text.Length && _text[i] == '\n';
+        _hasComment = true;
+        _isLineComment = true;
+        return _buffer ??= new StringBuilder();
+    }
+
+    private StringBuilder BufferForBlockComment()
+    {
+        if (_hasComment)
+        {
+            Flush();
+        }
+        _hasComment = true;
+        _isLineComment = false;
+        return _buffer ??= new StringBuilder();
+    }
+
+    private void ClearBuffer()
+    {
+        _buffer?.Clear();
+        _hasComment = false;
+    }
+
+    private void Flush()
+    {
+        if (!_hasComment)
+        {
+            return;
+        }
+        if (_canAttachToPrevious)
+        {
+            _trailing = _trailing is null ? _buffer!.ToString() : _trailing + _buffer;
+            _hasTrailing = true;
+            _canAttachToPrevious = false;
+        }
+        else
+        {
+            (_detached ??= new List<string>()).Add(_buffer!.ToString());
+        }
+        ClearBuffer();
+        _commentCount++;
+    }
+
+    private void MaybeDetachComment()
+    {
+        var count = _commentCount + (_hasComment ? 1 : 0);
+        if (count != 1)
+        {
+            return;
+        }
+        // A lone comment between two tokens on one line belongs to neither.
+        if (_hasTrailing && _trailing is not null)
+        {
+            (_detached ??= new List<string>()).Insert(0, _trailing);
+            _trailing = null;
+        }
+        _canAttachToPrevious = false;
+        Flush();
+    }
+
+    /// <summary>
+    /// Whitespace and comments that no token gets, e.g. a line comment after a block comment on the same
+    /// line as the next token; protoc's <c>Next</c> drops them the same way.
+    /// </summary>
+    private void SkipUnattachedTrivia()
+    {
+        while (true)
+        {
+            SkipWhitespaceNoNewline();
+            if (TryConsumeNewline())
+            {
+                continue;
+            }
+            switch (TryConsumeCommentStart())
+            {
+                case CommentStart.Line:
+                    ConsumeLineComment(_scratch ??= new StringBuilder());
+                    _scratch.Clear();
+                    continue;
+                case CommentStart.Block:
+                    ConsumeBlockComment(_scratch ??= new StringBuilder());
+                    _scratch.Clear();
+                    continue;
+            }
+            return;
+        }
+    }
+
+    private StringBuilder? _scratch;
+
+    private void SkipWhitespaceNoNewline()
+    {
+        while (_position < _text.Length)
+        {
+            var c = _text[_position];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f')
+            {
+                _position++;
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private bool TryConsumeNewline()
+    {
+        if (_position < _text.Length && _text[_position] == '\n')
+        {
+            NewLine();
+            return true;
+        }
+        return false;
     }
 
     private void NewLine()
@@ -167,8 +629,17 @@ internal sealed class ProtoLexer
         _lineStart = _position;
     }
 
-    private char Peek(int offset) => _position + offset < _text.Length ? _text[_position + offset] : '\0';
+    private void Error(int start, string message)
+    {
+        var column = start - _lineStart;
+        _errors.Add(new LexerError(new ProtoSpan(start, _position - start, _line, column, _line, column + (_position - start)), message));
+    }
 
-    public static LinePositionSpan LineSpan(Token token) =>
-        new(new LinePosition(token.Line, token.Column), new LinePosition(token.Line, token.Column + token.Length));
+    internal static bool IsLetter(char c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+
+    internal static bool IsDigit(char c) => c >= '0' && c <= '9';
+
+    internal static bool IsAlphanumeric(char c) => IsLetter(c) || IsDigit(c);
+
+    private static bool IsHexDigit(char c) => IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }

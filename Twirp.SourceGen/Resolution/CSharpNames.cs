@@ -1,11 +1,31 @@
+using System.Collections.Generic;
 using System.Text;
 
 namespace Twirp.SourceGen.Resolution;
 
-/// <summary>C# names as protoc's C# generator computes them.</summary>
+/// <summary>
+/// C# names as protoc's C# generator computes them (protocolbuffers/protobuf
+/// <c>src/google/protobuf/compiler/csharp/names.cc</c>): a file's namespace is its <c>csharp_namespace</c>
+/// option, else its package PascalCased; a type is <c>global::Namespace.Outer.Types.Inner</c>, names
+/// kept exactly as declared. The symbol table builds type names with these rules.
+/// </summary>
 internal static class CSharpNames
 {
-    /// <summary>The namespace of a file's generated classes: <c>csharp_namespace</c>, else the PascalCased package.</summary>
+    private static readonly HashSet<string> s_keywords = new(System.StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
+        "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern",
+        "false", "finally", "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface",
+        "internal", "is", "lock", "long", "namespace", "new", "null", "object", "operator", "out", "override",
+        "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short",
+        "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof",
+        "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+    };
+
+    /// <summary>
+    /// The namespace of a file's generated classes: <c>csharp_namespace</c> when set (an empty value means
+    /// the global namespace), else the package through <see cref="UnderscoresToPascalCase"/>.
+    /// </summary>
     public static string FileNamespace(string package, string? csharpNamespaceOption) =>
         csharpNamespaceOption ?? UnderscoresToPascalCase(package);
 
@@ -18,7 +38,7 @@ internal static class CSharpNames
         {
             if (c >= 'a' && c <= 'z')
             {
-                result.Append(capitalizeNext ? char.ToUpperInvariant(c) : c);
+                result.Append(capitalizeNext ? (char)(c - 'a' + 'A') : c);
                 capitalizeNext = false;
             }
             else if (c >= 'A' && c <= 'Z')
@@ -42,4 +62,12 @@ internal static class CSharpNames
         }
         return result.ToString();
     }
+
+    /// <summary>
+    /// The C# member name of an rpc. Grpc.Tools uses the rpc name as written; a C# keyword (legal as an rpc
+    /// name) is escaped with <c>@</c> so the generated member still compiles.
+    /// </summary>
+    public static string MethodName(string rpcName) => IsKeyword(rpcName) ? "@" + rpcName : rpcName;
+
+    public static bool IsKeyword(string name) => s_keywords.Contains(name);
 }

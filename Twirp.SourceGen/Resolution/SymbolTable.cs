@@ -1,57 +1,289 @@
 using System.Collections.Generic;
+using System.Text;
+using Twirp.SourceGen.Diagnostics;
+using Twirp.SourceGen.Model;
 using Twirp.SourceGen.Parsing;
 
 namespace Twirp.SourceGen.Resolution;
 
-/// <summary>Every message and enum of every <c>.proto</c> in the compilation: proto full name to C# name.</summary>
+internal enum SymbolKind : byte
+{
+    Package,
+    Message,
+    Enum,
+    Service,
+}
+
+/// <summary>A named declaration: its proto full name, where it is, and (for types) its C# name.</summary>
+internal sealed class Symbol
+{
+    public Symbol(SymbolKind kind, string fullName, CompiledFile? file, string csharpName, ProtoSpan span)
+    {
+        Kind = kind;
+        FullName = fullName;
+        File = file;
+        CSharpName = csharpName;
+        Span = span;
+    }
+
+    public SymbolKind Kind { get; }
+
+    /// <summary>Without a leading dot: <c>pkg.Outer.Inner</c>.</summary>
+    public string FullName { get; }
+
+    /// <summary>The declaring file; null for packages, which any number of files share.</summary>
+    public CompiledFile? File { get; }
+
+    /// <summary><c>global::Ns.Outer.Types.Inner</c> for messages and enums; empty otherwise.</summary>
+    public string CSharpName { get; }
+
+    public ProtoSpan Span { get; }
+
+    /// <summary>Another declaration of the same full name in another file, if any.</summary>
+    public Symbol? Next { get; set; }
+
+    public bool IsType => Kind is SymbolKind.Message or SymbolKind.Enum;
+}
+
+/// <summary>How a type reference resolved.</summary>
+internal enum LookupStatus : byte
+{
+    Found,
+    NotFound,
+    /// <summary>Defined, but in a file the referencing file does not import.</summary>
+    NotImported,
+    /// <summary>The name resolved to a symbol that is not a message or enum (a package or service).</summary>
+    NotAType,
+}
+
+internal readonly record struct LookupResult(LookupStatus Status, Symbol? Symbol, string ResolvedName);
+
+/// <summary>
+/// Every package, message, enum and service of a <see cref="ProtoCompilation"/>, by full name, with the
+/// C# names protoc's C# generator gives them; resolves references with protobuf's scoping rules.
+/// </summary>
 internal sealed class SymbolTable
 {
-    private readonly Dictionary<string, string> _csharpNames = new();
+    private readonly Dictionary<string, Symbol> _symbols = new(System.StringComparer.Ordinal);
+    private readonly IReadOnlyList<CompiledFile> _files;
+    private readonly List<DiagnosticInfo> _diagnostics;
 
-    public SymbolTable(IEnumerable<ProtoFileModel> files)
+    public SymbolTable(IReadOnlyList<CompiledFile> files, List<DiagnosticInfo> diagnostics)
     {
+        _files = files;
+        _diagnostics = diagnostics;
         foreach (var file in files)
         {
-            var ns = CSharpNames.FileNamespace(file.Package, file.CSharpNamespaceOption);
-            var prefix = ns.Length == 0 ? "global::" : "global::" + ns + ".";
-            foreach (var type in file.Types)
+            AddFile(file);
+        }
+    }
+
+    /// <summary>Every message and enum (and package and service) declared, by full name.</summary>
+    public IReadOnlyDictionary<string, Symbol> All => _symbols;
+
+    private void AddFile(CompiledFile file)
+    {
+        var model = file.Model;
+        var package = model.Package;
+        if (package.Length > 0)
+        {
+            var dot = -1;
+            do
             {
-                var name = new System.Text.StringBuilder(prefix);
-                foreach (var container in type.ContainingTypes)
+                dot = package.IndexOf('.', dot + 1);
+                var prefix = dot < 0 ? package : package.Substring(0, dot);
+                if (!_symbols.ContainsKey(prefix))
                 {
-                    name.Append(container).Append(".Types.");
+                    _symbols[prefix] = new Symbol(SymbolKind.Package, prefix, null, string.Empty, default);
                 }
-                name.Append(type.Name);
-                _csharpNames[type.FullName] = name.ToString();
+            }
+            while (dot >= 0);
+        }
+
+        var ns = CSharpNames.FileNamespace(model.Package, model.CSharpNamespaceOption);
+        var csharpPrefix = ns.Length == 0 ? "global::" : "global::" + ns + ".";
+        var scope = package.Length == 0 ? string.Empty : package + ".";
+        foreach (var message in model.Messages)
+        {
+            AddMessage(file, message, scope, csharpPrefix);
+        }
+        foreach (var enumeration in model.Enums)
+        {
+            Add(new Symbol(SymbolKind.Enum, scope + enumeration.Name, file, csharpPrefix + enumeration.Name, enumeration.NameSpan));
+        }
+        foreach (var service in model.Services)
+        {
+            Add(new Symbol(SymbolKind.Service, scope + service.Name, file, string.Empty, service.NameSpan));
+        }
+    }
+
+    private void AddMessage(CompiledFile file, ProtoMessage message, string scope, string csharpPrefix)
+    {
+        var fullName = scope + message.Name;
+        var csharpName = csharpPrefix + message.Name;
+        Add(new Symbol(SymbolKind.Message, fullName, file, csharpName, message.NameSpan));
+        if (message.Messages.Count == 0 && message.Enums.Count == 0)
+        {
+            return;
+        }
+        // protoc's C# generator nests a message's types in its static 'Types' class.
+        var nestedScope = fullName + ".";
+        var nestedPrefix = csharpName + ".Types.";
+        foreach (var nested in message.Messages)
+        {
+            AddMessage(file, nested, nestedScope, nestedPrefix);
+        }
+        foreach (var enumeration in message.Enums)
+        {
+            Add(new Symbol(SymbolKind.Enum, nestedScope + enumeration.Name, file, nestedPrefix + enumeration.Name, enumeration.NameSpan));
+        }
+    }
+
+    private void Add(Symbol symbol)
+    {
+        if (!_symbols.TryGetValue(symbol.FullName, out var existing))
+        {
+            _symbols[symbol.FullName] = symbol;
+            return;
+        }
+        if (existing.Kind == SymbolKind.Package)
+        {
+            // A type named like a package: protoc rejects it in the file that declares the type.
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, symbol.Span.ToLocationInfo(symbol.File!.Model.Path),
+                symbol.FullName, "a package"));
+            return;
+        }
+        for (var other = existing; other is not null; other = other.Next)
+        {
+            if (other.File == symbol.File)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, symbol.Span.ToLocationInfo(symbol.File!.Model.Path),
+                    symbol.FullName, "this file"));
+                return;
+            }
+        }
+        // Declared again in another file: legal unless one file loads the other, which is checked on lookup.
+        symbol.Next = existing.Next;
+        existing.Next = symbol;
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="reference"/> as written in <paramref name="file"/> inside the element
+    /// named <paramref name="relativeTo"/> (e.g. <c>pkg.Service.Method</c>), as protoc's
+    /// <c>LookupSymbol</c>: a leading dot means fully qualified; otherwise the first component is searched
+    /// from the innermost scope outwards, and once it is found the rest must be inside it.
+    /// </summary>
+    public LookupResult Lookup(string reference, string relativeTo, CompiledFile file)
+    {
+        if (reference.Length > 0 && reference[0] == '.')
+        {
+            return AsType(Find(reference.Substring(1), file));
+        }
+        var firstDot = reference.IndexOf('.');
+        var firstPart = firstDot < 0 ? reference : reference.Substring(0, firstDot);
+        var scope = relativeTo;
+        LookupResult? notImported = null;
+        while (true)
+        {
+            var dot = scope.LastIndexOf('.');
+            if (dot < 0)
+            {
+                var result = AsType(Find(reference, file));
+                return result.Status == LookupStatus.NotFound && notImported is not null ? notImported.Value : result;
+            }
+            scope = scope.Substring(0, dot);
+            var candidate = Find(scope + "." + firstPart, file);
+            if (candidate.Status == LookupStatus.Found)
+            {
+                if (firstDot >= 0)
+                {
+                    // Every symbol kind kept here is an aggregate, so the rest of the name must be inside it.
+                    return AsType(Find(scope + "." + reference, file));
+                }
+                if (candidate.Symbol!.IsType)
+                {
+                    return candidate;
+                }
+            }
+            else if (candidate.Status == LookupStatus.NotImported && notImported is null)
+            {
+                notImported = candidate;
             }
         }
     }
 
-    /// <summary>
-    /// Resolves a type reference written inside <paramref name="scope"/> (a package or message full
-    /// name), searching from the innermost scope outwards as protoc does.
-    /// </summary>
-    public bool TryResolve(string reference, string scope, out string fullName, out string csharpName)
+    private static LookupResult AsType(LookupResult result) =>
+        result.Status == LookupStatus.Found && !result.Symbol!.IsType
+            ? new LookupResult(LookupStatus.NotAType, result.Symbol, result.ResolvedName)
+            : result;
+
+    /// <summary>The declaration of <paramref name="fullName"/> that <paramref name="file"/> can see.</summary>
+    private LookupResult Find(string fullName, CompiledFile file)
     {
-        if (reference.StartsWith(".", System.StringComparison.Ordinal))
+        if (!_symbols.TryGetValue(fullName, out var symbol))
         {
-            fullName = reference.Substring(1);
-            return _csharpNames.TryGetValue(fullName, out csharpName!);
+            return new LookupResult(LookupStatus.NotFound, null, fullName);
         }
-        var current = scope;
-        while (true)
+        if (symbol.Kind == SymbolKind.Package)
         {
-            fullName = current.Length == 0 ? reference : current + "." + reference;
-            if (_csharpNames.TryGetValue(fullName, out csharpName!))
+            return IsPackageVisible(fullName, file)
+                ? new LookupResult(LookupStatus.Found, symbol, fullName)
+                : new LookupResult(LookupStatus.NotFound, null, fullName);
+        }
+        for (var candidate = symbol; candidate is not null; candidate = candidate.Next)
+        {
+            if (file.Visible.Contains(candidate.File!.Index))
+            {
+                return new LookupResult(LookupStatus.Found, candidate, fullName);
+            }
+        }
+        return new LookupResult(LookupStatus.NotImported, symbol, fullName);
+    }
+
+    private bool IsPackageVisible(string package, CompiledFile file)
+    {
+        if (IsInPackage(file.Model.Package, package))
+        {
+            return true;
+        }
+        foreach (var (import, _) in file.Imports)
+        {
+            if (IsInPackage(import.Model.Package, package))
             {
                 return true;
             }
-            if (current.Length == 0)
-            {
-                return false;
-            }
-            var dot = current.LastIndexOf('.');
-            current = dot < 0 ? string.Empty : current.Substring(0, dot);
         }
+        foreach (var index in file.Visible)
+        {
+            if (IsInPackage(_files[index].Model.Package, package))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsInPackage(string filePackage, string package) =>
+        filePackage.Length >= package.Length
+        && filePackage.StartsWith(package, System.StringComparison.Ordinal)
+        && (filePackage.Length == package.Length || filePackage[package.Length] == '.');
+
+    /// <summary>A readable list of where <paramref name="symbol"/> and its namesakes are declared.</summary>
+    public static string DeclaringFiles(Symbol symbol)
+    {
+        var builder = new StringBuilder();
+        for (var candidate = symbol; candidate is not null; candidate = candidate.Next)
+        {
+            if (candidate.File is null)
+            {
+                continue;
+            }
+            if (builder.Length > 0)
+            {
+                builder.Append("', '");
+            }
+            builder.Append(candidate.File.VirtualPath);
+        }
+        return builder.ToString();
     }
 }
