@@ -17,7 +17,7 @@ namespace Twirp.SourceGen.Tests.Differential;
 public class ProtocDifferentialTests
 {
     /// <summary>Our own protos covering every grammar item (groups, extensions, editions, literals, comments...).</summary>
-    public static string EdgeCaseDirectory => Path.Combine(Infrastructure.Snapshot.ProjectDirectory, "Corpus");
+    public static string EdgeCaseDirectory => Path.Combine(Infrastructure.Snapshot.ProjectDirectory, "Differential", "EdgeCases");
 
     [Test]
     public void Every_google_proto_files_file_protoc_accepts_matches_protocs_descriptor()
