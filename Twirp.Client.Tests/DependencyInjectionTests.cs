@@ -122,6 +122,24 @@ public class DependencyInjectionTests
     }
 
     [Test]
+    public async Task ConfigureTwirpClient_adds_an_interceptor_resolved_from_the_container()
+    {
+        var handler = RecordingHandler.Returning(Fedora);
+        using var provider = Build(services =>
+        {
+            services.AddSingleton<TenantInterceptor>();
+            services.AddSingleton(new Tenant("acme"));
+            services.AddTwirpClient<HaberdasherClient>(o => o.BaseAddress = new Uri("http://hats.test"))
+                .ConfigureTwirpClient((options, provider) => options.Interceptors.Add(provider.GetRequiredService<TenantInterceptor>()))
+                .ConfigurePrimaryHttpMessageHandler(() => handler);
+        });
+
+        await provider.GetRequiredService<HaberdasherClient>().MakeHatAsync(new Size());
+
+        Assert.That(handler.Single.Headers["X-Tenant"], Is.EqualTo("acme"));
+    }
+
+    [Test]
     public async Task Client_base_address_can_come_from_ConfigureHttpClient()
     {
         var handler = RecordingHandler.Returning(Fedora);
@@ -166,6 +184,17 @@ public class DependencyInjectionTests
 
         Assert.That(hats.Select(h => h.Inches), Is.EqualTo(Enumerable.Range(1, 300)));
         Assert.That(hats.Select(h => h.Name), Is.All.EqualTo("echo"));
+    }
+
+    private sealed record Tenant(string Name);
+
+    private sealed class TenantInterceptor(Tenant tenant) : TwirpClientInterceptor
+    {
+        public override Task<TResponse> InterceptAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientContinuation<TRequest, TResponse> next)
+        {
+            context.RequestHeaders["X-Tenant"] = tenant.Name;
+            return next(request, context);
+        }
     }
 
     private sealed class HeaderHandler(string name, string value) : DelegatingHandler

@@ -90,18 +90,23 @@ public class TwirpClientInterceptorTests
         var events = new List<string>();
         var handler = RecordingHandler.Returning(Fedora);
         var options = new TwirpClientOptions();
-        options.Hooks.RequestPrepared = (context, request) =>
+        options.Hooks.Add(new TwirpClientHooks
         {
-            events.Add($"prepared {context.Method.Name} {request.Content!.Headers.ContentType}");
-            request.Headers.Add("X-From-Hook", "1");
-        };
-        options.Hooks.ResponseReceived = (context, response) => events.Add($"received {(int)response.StatusCode}");
-        options.Hooks.Error = (_, error) => events.Add("error " + error.Code);
+            RequestPrepared = async (context, request) =>
+            {
+                await Task.Yield();
+                events.Add($"prepared {context.Method.Name} {request.Content!.Headers.ContentType}");
+                request.Headers.Add("X-From-Hook", "1");
+            },
+            ResponseReceived = (context, response) => Record(events, $"received {(int)response.StatusCode}"),
+            Error = (_, error) => Record(events, "error " + error.Code),
+        });
+        options.Hooks.Add(new TwirpClientHooks { ResponseReceived = (_, _) => Record(events, "second hooks received") });
         var client = new HaberdasherClient(handler.CreateClient(), options);
 
         await client.MakeHatAsync(new Size());
 
-        Assert.That(events, Is.EqualTo(new[] { "prepared MakeHat application/protobuf", "received 200" }));
+        Assert.That(events, Is.EqualTo(new[] { "prepared MakeHat application/protobuf", "received 200", "second hooks received" }));
         Assert.That(handler.Single.Headers["X-From-Hook"], Is.EqualTo("1"));
     }
 
@@ -112,8 +117,11 @@ public class TwirpClientInterceptorTests
         var responses = 0;
         var handler = new RecordingHandler(_ => RecordingHandler.Status(404, "{\"code\":\"not_found\",\"msg\":\"no hat\"}", "application/json"));
         var options = new TwirpClientOptions();
-        options.Hooks.Error = (_, error) => hooked = error;
-        options.Hooks.ResponseReceived = (_, _) => responses++;
+        options.Hooks.Add(new TwirpClientHooks
+        {
+            Error = (_, error) => { hooked = error; return default; },
+            ResponseReceived = (_, _) => { responses++; return default; },
+        });
         var client = new HaberdasherClient(handler.CreateClient(), options);
 
         var thrown = Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size()));
@@ -128,7 +136,7 @@ public class TwirpClientInterceptorTests
         var calls = 0;
         var options = new TwirpClientOptions();
         var client = new HaberdasherClient(RecordingHandler.Returning(Fedora).CreateClient(), options);
-        options.Hooks.RequestPrepared = (_, _) => calls++;
+        options.Hooks.Add(new TwirpClientHooks { RequestPrepared = (_, _) => { calls++; return default; } });
 
         await client.MakeHatAsync(new Size());
 
@@ -149,6 +157,12 @@ public class TwirpClientInterceptorTests
             client.MakeHatAsync(new Size { Inches = i }, new TwirpCallOptions { Headers = { ["X-Call"] = "call" + i } })));
 
         Assert.That(hats.Select(h => (h.Inches, h.Name)), Is.EqualTo(Enumerable.Range(1, 200).Select(i => (i, "call" + i))));
+    }
+
+    private static ValueTask Record(List<string> events, string text)
+    {
+        events.Add(text);
+        return default;
     }
 
     private sealed class Logging(string name, List<string> log, bool threadSafe = false) : TwirpClientInterceptor

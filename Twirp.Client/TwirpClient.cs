@@ -21,12 +21,12 @@ public abstract class TwirpClient
     private readonly TwirpEncoding _encoding;
     private readonly TwirpJsonCodec _json;
     private readonly TwirpClientInterceptor[] _interceptors;
-    private readonly TwirpClientHooks _hooks;
+    private readonly TwirpClientHooks[] _hooks;
     private readonly ConcurrentDictionary<TwirpMethod, Uri> _uris = new();
 
     /// <summary>
-    /// Creates a client over <paramref name="httpClient"/>. The options are read now; later changes to
-    /// them do not affect this client.
+    /// Creates a client over <paramref name="httpClient"/>. The options are read now (interceptors and
+    /// hooks are copied); later changes to them do not affect this client.
     /// </summary>
     /// <exception cref="ArgumentException">Neither the options nor the HTTP client have an absolute base address.</exception>
     protected TwirpClient(HttpClient httpClient, TwirpClientOptions? options)
@@ -45,13 +45,8 @@ public abstract class TwirpClient
         _json = options.JsonCodec;
         _interceptors = new TwirpClientInterceptor[options.Interceptors.Count];
         options.Interceptors.CopyTo(_interceptors, 0);
-        // A copy, so hooks added to the options afterwards do not change a client already in use.
-        _hooks = new TwirpClientHooks
-        {
-            RequestPrepared = options.Hooks.RequestPrepared,
-            ResponseReceived = options.Hooks.ResponseReceived,
-            Error = options.Hooks.Error,
-        };
+        _hooks = new TwirpClientHooks[options.Hooks.Count];
+        options.Hooks.CopyTo(_hooks, 0);
     }
 
     /// <summary>The URL <paramref name="method"/> is posted to.</summary>
@@ -96,7 +91,13 @@ public abstract class TwirpClient
     {
         var cancellationToken = context.CancellationToken;
         using var httpRequest = CreateRequest(method, request, context);
-        _hooks.RequestPrepared?.Invoke(context, httpRequest);
+        foreach (var hooks in _hooks)
+        {
+            if (hooks.RequestPrepared is { } requestPrepared)
+            {
+                await requestPrepared(context, httpRequest).ConfigureAwait(false);
+            }
+        }
 
         using var httpResponse = await _httpClient.SendAsync(httpRequest, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         TwirpException error;
@@ -114,16 +115,33 @@ public abstract class TwirpClient
                 // Twirp Go's wording, so errors read the same across implementations.
                 var what = context.Encoding == TwirpEncoding.Json ? "json" : "proto";
                 error = new TwirpException(TwirpErrorCode.Internal, $"failed to unmarshal {what} response", meta: null, exception);
-                _hooks.Error?.Invoke(context, error);
+                await RunErrorHooksAsync(context, error).ConfigureAwait(false);
                 throw error;
             }
-            _hooks.ResponseReceived?.Invoke(context, httpResponse);
+            foreach (var hooks in _hooks)
+            {
+                if (hooks.ResponseReceived is { } responseReceived)
+                {
+                    await responseReceived(context, httpResponse).ConfigureAwait(false);
+                }
+            }
             return response;
         }
 
         error = await TwirpClientErrors.FromResponseAsync(httpResponse, cancellationToken).ConfigureAwait(false);
-        _hooks.Error?.Invoke(context, error);
+        await RunErrorHooksAsync(context, error).ConfigureAwait(false);
         throw error;
+    }
+
+    private async ValueTask RunErrorHooksAsync(TwirpClientCallContext context, TwirpException error)
+    {
+        foreach (var hooks in _hooks)
+        {
+            if (hooks.Error is { } onError)
+            {
+                await onError(context, error).ConfigureAwait(false);
+            }
+        }
     }
 
     private HttpRequestMessage CreateRequest<TRequest>(TwirpMethod method, TRequest request, TwirpClientCallContext context)

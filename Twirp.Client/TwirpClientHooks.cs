@@ -1,27 +1,34 @@
 using System;
 using System.Net.Http;
+using System.Threading.Tasks;
 
 namespace Twirp;
 
 /// <summary>
-/// Callbacks at the points of one HTTP exchange, the counterpart of Twirp Go's <c>ClientHooks</c>.
-/// They run inside the interceptors, once per HTTP request, synchronously; an exception thrown by a
-/// hook fails the call with that exception. Delegates combine with <c>+=</c>.
+/// Callbacks at the points of one HTTP exchange, like Twirp Go's <c>ClientHooks</c> and the server's
+/// <c>TwirpHooks</c>. Add them to <see cref="TwirpClientOptions.Hooks"/>; they run in the order added,
+/// inside the interceptors, once per HTTP request. An exception thrown by a hook fails the call with
+/// that exception.
 /// </summary>
+/// <remarks>
+/// Order for one call: <see cref="RequestPrepared"/>, then either <see cref="ResponseReceived"/> or
+/// <see cref="Error"/>. Network failures and cancellation are .NET exceptions and reach no hook after
+/// <see cref="RequestPrepared"/>.
+/// </remarks>
 public sealed class TwirpClientHooks
 {
     /// <summary>
-    /// Called when the request is ready to send: body, content type and headers are set. May add
-    /// headers or options to the request.
+    /// The request is ready to send: body, content type and headers are set. Headers and request options
+    /// can still be changed.
     /// </summary>
-    public Action<TwirpClientCallContext, HttpRequestMessage>? RequestPrepared { get; set; }
+    public Func<TwirpClientCallContext, HttpRequestMessage, ValueTask>? RequestPrepared { get; set; }
 
-    /// <summary>Called after a 200 response was received and its message decoded.</summary>
-    public Action<TwirpClientCallContext, HttpResponseMessage>? ResponseReceived { get; set; }
+    /// <summary>A 200 response was received and its message decoded; the response's headers can be read.</summary>
+    public Func<TwirpClientCallContext, HttpResponseMessage, ValueTask>? ResponseReceived { get; set; }
 
     /// <summary>
-    /// Called with the <see cref="TwirpException"/> a call is about to throw: a non-200 response or an
-    /// undecodable body. Network failures and cancellation are .NET exceptions and do not reach it.
+    /// The call is about to throw this <see cref="TwirpException"/>: a non-200 response, or a body that
+    /// could not be decoded.
     /// </summary>
-    public Action<TwirpClientCallContext, TwirpException>? Error { get; set; }
+    public Func<TwirpClientCallContext, TwirpException, ValueTask>? Error { get; set; }
 }

@@ -35,8 +35,8 @@ public sealed class TwirpClientOptions
     /// <summary>Interceptors around every typed call, outermost first.</summary>
     public IList<TwirpClientInterceptor> Interceptors { get; } = new List<TwirpClientInterceptor>();
 
-    /// <summary>Callbacks at the points of the HTTP exchange: request prepared, response received, error.</summary>
-    public TwirpClientHooks Hooks { get; } = new();
+    /// <summary>Callbacks at the points of the HTTP exchange (request prepared, response received, error), run in the order added.</summary>
+    public IList<TwirpClientHooks> Hooks { get; } = new List<TwirpClientHooks>();
 
     internal TwirpJsonCodec JsonCodec => _jsonCodec ??= new TwirpJsonCodec(_json);
 }

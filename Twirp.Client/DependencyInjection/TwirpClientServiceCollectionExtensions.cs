@@ -46,6 +46,20 @@ public static class TwirpClientServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(static (handler, _) => DisableRedirects(handler));
     }
 
+    /// <summary>
+    /// Configures the <see cref="TwirpClientOptions"/> of a client registered with
+    /// <see cref="AddTwirpClient{TClient}"/>, with the app's services at hand: e.g. add an interceptor or
+    /// hooks resolved from DI. Runs after configuration and the <c>AddTwirpClient</c> delegate. The
+    /// options, and what they hold, are created once per client name and shared by every client instance.
+    /// </summary>
+    public static IHttpClientBuilder ConfigureTwirpClient(this IHttpClientBuilder builder, Action<TwirpClientOptions, IServiceProvider> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<TwirpClientOptions>(builder.Name).Configure<IServiceProvider>(configure);
+        return builder;
+    }
+
     private static void DisableRedirects(HttpMessageHandler handler)
     {
         switch (handler)
