@@ -147,20 +147,23 @@ public abstract class TwirpClient
     private HttpRequestMessage CreateRequest<TRequest>(TwirpMethod method, TRequest request, TwirpClientCallContext context)
         where TRequest : class, IMessage<TRequest>, new()
     {
-        byte[] body;
+        HttpContent content;
         if (context.Encoding == TwirpEncoding.Json)
         {
-            body = System.Text.Encoding.UTF8.GetBytes(_json.Formatter.Format(request));
+            // Compact UTF-8 straight from the formatter, sent from the writer's buffer without a copy.
+            var json = new ArrayBufferWriter<byte>(256);
+            _json.Write(request, json);
+            content = new ReadOnlyMemoryContent(json.WrittenMemory);
         }
         else
         {
             // One exact-size array: ByteArrayContent sends it with a Content-Length and no copy.
-            body = new byte[request.CalculateSize()];
+            var body = new byte[request.CalculateSize()];
             request.WriteTo(body);
+            content = new ByteArrayContent(body);
         }
 
         var contentType = TwirpContentTypes.For(context.Encoding);
-        var content = new ByteArrayContent(body);
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         var httpRequest = new HttpRequestMessage(HttpMethod.Post, GetRequestUri(method))
         {
