@@ -43,6 +43,8 @@ public sealed class EchoService(CallProbe probe, ScopedDependency scoped) : Echo
         {
             case "boom":
                 throw new InvalidOperationException("secret detail");
+            case "wrapped":
+                throw TwirpException.Internal("storage failed", new System.IO.IOException("disk full"));
             case "null":
                 return null!;
             case "scope":

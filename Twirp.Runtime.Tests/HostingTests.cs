@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -136,6 +137,34 @@ public class HostingTests
         Assert.That(preflightResponse.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "https://app.example" }));
         Assert.That(callResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(callResponse.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "https://app.example" }));
+    }
+
+    [Test]
+    public async Task RequireRateLimiting_applies_to_the_methods_and_can_answer_with_a_twirp_error()
+    {
+        await using var app = await TwirpTestApp.StartAsync(
+            a =>
+            {
+                a.UseRouting();
+                a.UseRateLimiter();
+                a.MapTwirp<EchoService>().RequireRateLimiting("one");
+            },
+            s =>
+            {
+                AddEcho(s);
+                s.AddRateLimiter(o =>
+                {
+                    o.AddFixedWindowLimiter("one", w => { w.PermitLimit = 1; w.Window = TimeSpan.FromHours(1); w.QueueLimit = 0; });
+                    o.OnRejected = (rejected, token) => new ValueTask(rejected.HttpContext.WriteTwirpErrorAsync(
+                        TwirpException.ResourceExhausted("slow down"), token));
+                });
+            });
+
+        var first = await app.PostJsonAsync(EchoPaths.Say, "{}");
+        var second = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync(EchoPaths.Say, "{}"));
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((second.Status, second.Code, second.Msg), Is.EqualTo((429, "resource_exhausted", "slow down")));
     }
 
     [Test]

@@ -59,6 +59,20 @@ public class LoggingTests
     }
 
     [Test]
+    public async Task Internal_error_wrapping_a_cause_logs_the_cause_at_error_level_and_never_sends_it()
+    {
+        var (app, logs) = await StartAsync();
+        await using var _ = app;
+
+        var error = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"wrapped\"}"));
+
+        Assert.That((error.Code, error.Msg), Is.EqualTo(("internal", "storage failed")));
+        Assert.That(error.Raw, Does.Not.Contain("disk full"));
+        var logged = logs.Entries.Single(e => e.Level >= LogLevel.Error);
+        Assert.That(logged.Exception!.Message, Is.EqualTo("disk full"));
+    }
+
+    [Test]
     public async Task Twirp_errors_and_client_cancellations_are_not_logged_as_errors_or_warnings()
     {
         var (app, logs) = await StartAsync();

@@ -115,7 +115,16 @@ internal abstract class TwirpMethodInvoker
         var logger = Runtime.Logger;
         if (exception is TwirpException twirpException)
         {
-            TwirpLog.CallFailed(logger, Method.FullName, twirpException.Code.ToWireName(), twirpException.Message);
+            if (twirpException.InnerException is { } cause && twirpException.Code.ToHttpStatus() >= 500)
+            {
+                // A server-side failure wrapped on purpose (TwirpException.Internal(msg, cause)): the
+                // cause is never sent, so the log is the only place it shows.
+                TwirpLog.CallFailedWithCause(logger, Method.FullName, twirpException.Code.ToWireName(), twirpException.Message, cause);
+            }
+            else
+            {
+                TwirpLog.CallFailed(logger, Method.FullName, twirpException.Code.ToWireName(), twirpException.Message);
+            }
             return twirpException;
         }
         if (context.CancellationToken.IsCancellationRequested)

@@ -25,4 +25,7 @@ internal static partial class TwirpLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "The error answer of Twirp method {Method} could not be sent.")]
     public static partial void ErrorNotSent(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Twirp method {Method} answered with error {Code}: {Message}")]
+    public static partial void CallFailedWithCause(ILogger logger, string method, string code, string message, Exception cause);
 }
