@@ -288,6 +288,30 @@ public class InterceptorTests
         Assert.That(probe.Events, Is.Empty);
     }
 
+    [Test]
+    public async Task Exchange_interceptor_failing_after_the_answer_leaves_the_answer_intact()
+    {
+        var probe = new CallProbe();
+        await using var app = await TwirpTestApp.StartAsync(
+            a => a.MapTwirp<EchoService>(),
+            s => s.AddSingleton(probe).AddScoped<ScopedDependency>(),
+            o => o.Interceptors.Add(new FailingAfterInterceptor()));
+
+        var response = await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"fine\"}");
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("{\"text\":\"fine\",\"repeat_count\":0}"));
+    }
+
+    private sealed class FailingAfterInterceptor : TwirpInterceptor
+    {
+        public override async Task InterceptExchangeAsync(TwirpContext context, TwirpExchangeContinuation continuation)
+        {
+            await continuation(context);
+            throw new InvalidOperationException("audit store down");
+        }
+    }
+
     private sealed class RejectingInterceptor : TwirpInterceptor
     {
         public override Task InterceptExchangeAsync(TwirpContext context, TwirpExchangeContinuation continuation) =>

@@ -89,6 +89,13 @@ internal abstract class TwirpMethodInvoker
 
     private async Task FailAsync(TwirpContext context, ITwirpServerExchange exchange, Exception exception)
     {
+        if (context.Answered)
+        {
+            // An exchange interceptor threw after the answer went out: the client has its answer, so
+            // the failure is only logged; aborting now could destroy a complete response.
+            TwirpLog.FailedAfterAnswer(Runtime.Logger, Method.FullName, exception);
+            return;
+        }
         var error = ToTwirpError(context, exception);
         context.Error = error;
         context.StatusCode = error.Code.ToHttpStatus();
@@ -102,6 +109,7 @@ internal abstract class TwirpMethodInvoker
         try
         {
             // Not the call's token: a timed-out call still gets its deadline_exceeded answer.
+            context.Answered = true;
             await exchange.WriteErrorAsync(error, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception writeFailure)
@@ -270,6 +278,7 @@ internal sealed class TwirpMethodInvoker<TService, TRequest, TResponse> : TwirpM
             json.WrittenSpan.CopyTo(body.GetSpan(json.WrittenCount));
             body.Advance(json.WrittenCount);
         }
+        context.Answered = true;
         await exchange.CompleteResponseAsync(context.CancellationToken).ConfigureAwait(false);
     }
 }

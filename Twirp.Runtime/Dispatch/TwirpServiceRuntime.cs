@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
 
 namespace Twirp;
@@ -40,7 +41,7 @@ internal sealed class TwirpServiceRuntime
         return trimmed.Length == 0 ? string.Empty : "/" + trimmed;
     }
 
-    private static T[] Concat<T>(System.Collections.Generic.IList<T> first, System.Collections.Generic.IList<T> second)
+    private static T[] Concat<T>(IList<T> first, IList<T> second)
     {
         var all = new T[first.Count + second.Count];
         first.CopyTo(all, 0);

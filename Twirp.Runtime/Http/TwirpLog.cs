@@ -28,4 +28,7 @@ internal static partial class TwirpLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Twirp method {Method} answered with error {Code}: {Message}")]
     public static partial void CallFailedWithCause(ILogger logger, string method, string code, string message, Exception cause);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Twirp method {Method} failed after its answer was sent; the answer stands.")]
+    public static partial void FailedAfterAnswer(ILogger logger, string method, Exception exception);
 }

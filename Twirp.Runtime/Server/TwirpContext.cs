@@ -52,7 +52,8 @@ public sealed class TwirpContext
 
     /// <summary>
     /// The encoding of the request, which the response uses too. Known once the request is routed
-    /// (from the <c>RequestRouted</c> hook on).
+    /// (from the <c>RequestRouted</c> hook on); set by the transport in
+    /// <see cref="ITwirpServerExchange.CheckRequest"/>.
     /// </summary>
     public TwirpEncoding Encoding { get; set; }
 
@@ -60,10 +61,13 @@ public sealed class TwirpContext
     /// The HTTP status of the answer: 0 until one is decided, 200 once the response is prepared, the
     /// error's status once an error is.
     /// </summary>
-    public int StatusCode { get; set; }
+    public int StatusCode { get; internal set; }
 
     /// <summary>The error the call is answered with, if any; set before the <c>Error</c> hooks run.</summary>
-    public TwirpException? Error { get; set; }
+    public TwirpException? Error { get; internal set; }
+
+    /// <summary>Whether the answer (success or error) has been handed to the transport.</summary>
+    internal bool Answered { get; set; }
 
     /// <summary>
     /// The call's services: the request's scope over HTTP (so scoped dependencies are per call), else
