@@ -1,0 +1,217 @@
+using System.IO;
+using Twirp.Packaging.Tests.Infrastructure;
+
+namespace Twirp.Packaging.Tests.EndToEnd;
+
+/// <summary>
+/// Writes two new projects the way a user would set them up from the README: a web server and a
+/// console caller sharing one <c>.proto</c>, with only PackageReferences to our local feed.
+/// </summary>
+public sealed class ConsumerProjects
+{
+    public const string Proto = """
+        syntax = "proto3";
+
+        package e2e.hats;
+
+        option csharp_namespace = "E2E.Hats";
+
+        service Haberdasher {
+          rpc MakeHat(Size) returns (Hat);
+        }
+
+        message Size { int32 inches = 1; }
+
+        message Hat {
+          int32 inches = 1;
+          string color = 2;
+          string name = 3;
+        }
+        """;
+
+    public const string ProtoWithMeasure = """
+        syntax = "proto3";
+
+        package e2e.hats;
+
+        option csharp_namespace = "E2E.Hats";
+
+        service Haberdasher {
+          rpc MakeHat(Size) returns (Hat);
+          // Measure tells the size of a hat.
+          rpc Measure(Hat) returns (Size);
+        }
+
+        message Size { int32 inches = 1; }
+
+        message Hat {
+          int32 inches = 1;
+          string color = 2;
+          string name = 3;
+        }
+        """;
+
+    private readonly LocalPackages _packages;
+
+    public ConsumerProjects(string root, LocalPackages packages)
+    {
+        Root = root;
+        _packages = packages;
+    }
+
+    public string Root { get; }
+
+    public string Web => Path.Combine(Root, "Web");
+
+    public string Caller => Path.Combine(Root, "Caller");
+
+    public string ProtoPath => Path.Combine(Root, "Protos", "hats.proto");
+
+    /// <summary>Until Twirp.Client exists the caller posts protobuf bytes itself, to the generated method's path.</summary>
+    public bool HasClientPackage => _packages.Contains("Twirp.Client");
+
+    public void Write()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "Protos"));
+        Directory.CreateDirectory(Web);
+        Directory.CreateDirectory(Caller);
+
+        // Our feed first, then whatever sources the machine already uses (nuget.org, a mirror).
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="twirp-e2e" value="{_packages.Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        // Stop MSBuild from looking further up for Directory.*.props (a temp folder may have any parent).
+        File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(Root, "Directory.Packages.props"), "<Project />\n");
+        File.WriteAllText(ProtoPath, Proto);
+
+        var v = _packages.Version;
+        var grpcTools = _packages.CentralVersion("Grpc.Tools");
+        File.WriteAllText(Path.Combine(Web, "Web.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Twirp.SourceGen" Version="{v}" />
+                <PackageReference Include="Twirp.Runtime" Version="{v}" />
+                <PackageReference Include="Grpc.Tools" Version="{grpcTools}" PrivateAssets="all" />
+              </ItemGroup>
+              <ItemGroup>
+                <Protobuf Include="../Protos/hats.proto" GrpcServices="None" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        // The caller also names the .proto explicitly as AdditionalFiles (through another relative path)
+        // to prove it is not added twice, and keeps its classes internal through the Protobuf item.
+        var library = HasClientPackage ? "Twirp.Client" : "Twirp.Core";
+        File.WriteAllText(Path.Combine(Caller, "Caller.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Twirp.SourceGen" Version="{v}" />
+                <PackageReference Include="{library}" Version="{v}" />
+                <PackageReference Include="Grpc.Tools" Version="{grpcTools}" PrivateAssets="all" />
+              </ItemGroup>
+              <ItemGroup>
+                <Protobuf Include="../Protos/hats.proto" GrpcServices="None" Access="Internal" TwirpServices="Client" />
+                <AdditionalFiles Include="../Caller/../Protos/hats.proto" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        WritePrograms(measure: false);
+    }
+
+    /// <summary>The code a user adds after putting <c>Measure</c> in the .proto.</summary>
+    public void WritePrograms(bool measure)
+    {
+        var measureOverride = measure
+            ? "public override Task<Size> Measure(Hat request, TwirpContext context) => Task.FromResult(new Size { Inches = request.Inches });"
+            : string.Empty;
+        File.WriteAllText(Path.Combine(Web, "Program.cs"), $$"""
+            using E2E.Hats;
+            using Twirp;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddTwirp();
+            var app = builder.Build();
+            app.MapTwirp<HatService>();
+            app.Run();
+
+            sealed class HatService : HaberdasherBase
+            {
+                public override Task<Hat> MakeHat(Size request, TwirpContext context) =>
+                    Task.FromResult(new Hat { Inches = request.Inches, Color = "grey", Name = "fedora" });
+
+                {{measureOverride}}
+            }
+            """);
+
+        File.WriteAllText(Path.Combine(Caller, "Program.cs"), HasClientPackage ? ClientCaller(measure) : RawCaller(measure));
+    }
+
+    private static string ClientCaller(bool measure)
+    {
+        var measureCall = measure
+            ? """
+              var size = await client.MeasureAsync(hat);
+              Console.WriteLine($"measured: {size.Inches} inches");
+              """
+            : string.Empty;
+        return $$"""
+            using E2E.Hats;
+
+            using var http = new HttpClient { BaseAddress = new Uri(args[0]) };
+            var client = new HaberdasherClient(http);
+            var hat = await client.MakeHatAsync(new Size { Inches = int.Parse(args[1]) });
+            Console.WriteLine($"hat: {hat.Inches} inches, {hat.Name}");
+            {{measureCall}}
+            """;
+    }
+
+    private static string RawCaller(bool measure)
+    {
+        var measureCall = measure
+            ? """
+              var size = await Call(HaberdasherTwirp.Measure, hat, Size.Parser);
+              Console.WriteLine($"measured: {size.Inches} inches");
+              """
+            : string.Empty;
+        return $$"""
+            using System.Net.Http.Headers;
+            using E2E.Hats;
+            using Google.Protobuf;
+
+            using var http = new HttpClient { BaseAddress = new Uri(args[0]) };
+            var hat = await Call(HaberdasherTwirp.MakeHat, new Size { Inches = int.Parse(args[1]) }, Hat.Parser);
+            Console.WriteLine($"hat: {hat.Inches} inches, {hat.Name}");
+            {{measureCall}}
+
+            async Task<T> Call<T>(Twirp.TwirpMethod method, IMessage request, MessageParser<T> parser) where T : IMessage<T>
+            {
+                using var content = new ByteArrayContent(request.ToByteArray());
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/protobuf");
+                using var response = await http.PostAsync("twirp/" + method.FullName, content);
+                response.EnsureSuccessStatusCode();
+                return parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+            }
+            """;
+    }
+}

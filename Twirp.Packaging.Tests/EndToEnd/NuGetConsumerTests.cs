@@ -1,0 +1,192 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using NUnit.Framework;
+using Twirp.Packaging.Tests.Infrastructure;
+
+namespace Twirp.Packaging.Tests.EndToEnd;
+
+/// <summary>
+/// The path a user takes: brand-new projects outside this repository that reference only our NuGet
+/// packages (from a local feed) and Grpc.Tools, plus one shared <c>.proto</c>. A web project serves the
+/// service, a console project calls it with the generated client, then the <c>.proto</c> gains a method.
+/// </summary>
+[TestFixture]
+[Category("Packaging")]
+[NonParallelizable]
+public class NuGetConsumerTests
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
+    private string _work = null!;
+    private LocalPackages _packages = null!;
+    private ConsumerProjects _projects = null!;
+
+    [OneTimeSetUp]
+    public async Task PackAndCreateProjects()
+    {
+        _work = Path.Combine(Path.GetTempPath(), "twirp-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_work);
+        _packages = await LocalPackages.PackAsync(_work);
+
+        _projects = new ConsumerProjects(Path.Combine(_work, "consumer"), _packages);
+        _projects.Write();
+
+        await Task.WhenAll(BuildAsync(_projects.Web), BuildAsync(_projects.Caller));
+    }
+
+    [OneTimeTearDown]
+    public void CleanUp()
+    {
+        _packages?.RemoveFromGlobalCache();
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed server can hold a file for a moment; the OS cleans the temp folder eventually.
+        }
+    }
+
+    [Test, Order(1)]
+    public void The_generator_package_holds_the_analyzer_and_MSBuild_files_and_nothing_else()
+    {
+        using var package = ZipFile.OpenRead(_packages.PackagePath("Twirp.SourceGen"));
+        var files = package.Entries.Select(e => e.FullName).Where(name => !IsPackagingPart(name)).ToList();
+
+        Assert.That(files, Is.EquivalentTo(new[]
+        {
+            "analyzers/dotnet/cs/Twirp.SourceGen.dll",
+            "build/Twirp.SourceGen.props",
+            "build/Twirp.SourceGen.targets",
+            "buildTransitive/Twirp.SourceGen.props",
+            "buildTransitive/Twirp.SourceGen.targets",
+            "README.md",
+        }));
+        var nuspec = ReadEntry(package, "Twirp.SourceGen.nuspec");
+        Assert.That(nuspec, Does.Contain("<developmentDependency>true</developmentDependency>"));
+        Assert.That(nuspec, Does.Not.Contain("<dependencies>"), "the generator must not drag Roslyn or anything else into the user's project");
+    }
+
+    [TestCase("Twirp.Core")]
+    [TestCase("Twirp.Runtime")]
+    [TestCase("Twirp.Client")]
+    [Order(1)]
+    public void Library_packages_carry_metadata_readme_and_symbols(string packageId)
+    {
+        if (!_packages.Contains(packageId) && packageId == "Twirp.Client" && !Directory.Exists(Path.Combine(_packages.RepositoryRoot, "Twirp.Client")))
+        {
+            Assert.Ignore("Twirp.Client is not in this repository yet.");
+        }
+        using var package = ZipFile.OpenRead(_packages.PackagePath(packageId));
+        var nuspec = ReadEntry(package, packageId + ".nuspec");
+
+        Assert.That(package.Entries.Select(e => e.FullName), Does.Contain("README.md").And.Contain($"lib/net8.0/{packageId}.dll").And.Contain($"lib/net10.0/{packageId}.xml"));
+        Assert.That(nuspec, Does.Contain("<license type=\"expression\">MIT</license>").And.Contain("<readme>README.md</readme>")
+            .And.Contain("<repository type=\"git\"").And.Contain("<tags>twirp").And.Contain("<description>"));
+        Assert.That(File.Exists(Path.Combine(_packages.Feed, $"{packageId}.{_packages.Version}.snupkg")), "symbol package");
+    }
+
+    [Test, Order(2)]
+    public async Task The_web_project_serves_a_call_the_console_project_makes_with_the_generated_client()
+    {
+        using var server = await StartWebAsync();
+
+        var call = await RunCallerAsync(server.Url, "10");
+
+        Assert.That(call.ExitCode, Is.Zero, call + "\n--- server ---\n" + server.Process.Output);
+        Assert.That(call.Output, Does.Contain("hat: 10 inches, fedora"));
+    }
+
+    [Test, Order(3)]
+    public void Metadata_on_the_Protobuf_item_reaches_the_generator_and_an_explicit_AdditionalFiles_item_is_not_doubled()
+    {
+        // Caller.csproj: <Protobuf Access="Internal" TwirpServices="Client"/> plus an explicit
+        // <AdditionalFiles> for the same file, written with a different relative path.
+        var generated = GeneratedFiles(_projects.Caller);
+
+        Assert.That(generated.Select(Path.GetFileName), Is.Unique);
+        Assert.That(generated.Select(Path.GetFileName), Has.None.Contains("TwirpServer"), "TwirpServices=\"Client\" generates no server");
+        var descriptors = File.ReadAllText(generated.Single(f => f.EndsWith("e2e.hats.Haberdasher.Twirp.g.cs", StringComparison.Ordinal)));
+        Assert.That(descriptors, Does.Contain("internal static partial class HaberdasherTwirp"));
+    }
+
+    [Test, Order(4)]
+    public async Task A_method_added_to_the_proto_is_generated_on_rebuild_and_can_be_called()
+    {
+        File.WriteAllText(_projects.ProtoPath, ConsumerProjects.ProtoWithMeasure);
+        _projects.WritePrograms(measure: true);
+
+        await Task.WhenAll(BuildAsync(_projects.Web), BuildAsync(_projects.Caller));
+
+        var server = File.ReadAllText(GeneratedFiles(_projects.Web).Single(f => f.EndsWith("e2e.hats.Haberdasher.TwirpServer.g.cs", StringComparison.Ordinal)));
+        Assert.That(server, Does.Contain("Measure("));
+        using var web = await StartWebAsync();
+        var call = await RunCallerAsync(web.Url, "7", "measure");
+        Assert.That(call.ExitCode, Is.Zero, call + "\n--- server ---\n" + web.Process.Output);
+        Assert.That(call.Output, Does.Contain("hat: 7 inches, fedora").And.Contain("measured: 7 inches"));
+    }
+
+    private async Task BuildAsync(string project)
+    {
+        var result = await DotNetCli.RunAsync(project, BuildTimeout, "build", "-nodeReuse:false", "-consoleLoggerParameters:NoSummary");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        // Until Twirp.Client exists the caller references only Twirp.Core and is rightly told (TWIRP052)
+        // that it gets no client; any other Twirp diagnostic is a failure.
+        var twirpDiagnostics = result.Output.Split('\n')
+            .Where(line => line.Contains(" TWIRP", StringComparison.Ordinal))
+            .Where(line => _projects.HasClientPackage || !line.Contains("warning TWIRP052", StringComparison.Ordinal));
+        Assert.That(twirpDiagnostics, Is.Empty, result.ToString());
+    }
+
+    private static string[] GeneratedFiles(string project) =>
+        Directory.GetFiles(Path.Combine(project, "obj"), "*.g.cs", SearchOption.AllDirectories)
+            .Where(path => path.Contains("Twirp.SourceGen.TwirpGenerator", StringComparison.Ordinal))
+            .ToArray();
+
+    private async Task<WebServer> StartWebAsync()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var process = DotNetCli.StartLongRunning(_projects.Web, Path.Combine(_projects.Web, "bin", "Debug", "net10.0", "Web.dll"), "--urls", url);
+        try
+        {
+            await process.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(60));
+            return new WebServer(url, process);
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    private Task<CommandResult> RunCallerAsync(string url, params string[] arguments) =>
+        DotNetCli.RunAsync(_projects.Caller, TimeSpan.FromSeconds(60), new[] { Path.Combine(_projects.Caller, "bin", "Debug", "net10.0", "Caller.dll"), url }.Concat(arguments).ToArray());
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsPackagingPart(string name) =>
+        name.StartsWith("_rels/", StringComparison.Ordinal) || name.StartsWith("package/", StringComparison.Ordinal)
+        || name == "[Content_Types].xml" || name.EndsWith(".nuspec", StringComparison.Ordinal);
+
+    private static string ReadEntry(ZipArchive package, string name)
+    {
+        using var reader = new StreamReader(package.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    private sealed record WebServer(string Url, RunningProcess Process) : IDisposable
+    {
+        public void Dispose() => Process.Dispose();
+    }
+}
