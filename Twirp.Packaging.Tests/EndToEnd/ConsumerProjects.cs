@@ -67,9 +67,6 @@ public sealed class ConsumerProjects
 
     public string ProtoPath => Path.Combine(Root, "Protos", "hats.proto");
 
-    /// <summary>Until Twirp.Client exists the caller posts protobuf bytes itself, to the generated method's path.</summary>
-    public bool HasClientPackage => _packages.Contains("Twirp.Client");
-
     public void Write()
     {
         Directory.CreateDirectory(Path.Combine(Root, "Protos"));
@@ -114,7 +111,6 @@ public sealed class ConsumerProjects
 
         // The caller also names the .proto explicitly as AdditionalFiles (through another relative path)
         // to prove it is not added twice, and keeps its classes internal through the Protobuf item.
-        var library = HasClientPackage ? "Twirp.Client" : "Twirp.Core";
         File.WriteAllText(Path.Combine(Caller, "Caller.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -126,7 +122,7 @@ public sealed class ConsumerProjects
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Twirp.SourceGen" Version="{v}" />
-                <PackageReference Include="{library}" Version="{v}" />
+                <PackageReference Include="Twirp.Client" Version="{v}" />
                 <PackageReference Include="Grpc.Tools" Version="{grpcTools}" PrivateAssets="all" />
               </ItemGroup>
               <ItemGroup>
@@ -164,10 +160,10 @@ public sealed class ConsumerProjects
             }
             """);
 
-        File.WriteAllText(Path.Combine(Caller, "Program.cs"), HasClientPackage ? ClientCaller(measure) : RawCaller(measure));
+        File.WriteAllText(Path.Combine(Caller, "Program.cs"), CallerProgram(measure));
     }
 
-    private static string ClientCaller(bool measure)
+    private static string CallerProgram(bool measure)
     {
         var measureCall = measure
             ? """
@@ -183,35 +179,6 @@ public sealed class ConsumerProjects
             var hat = await client.MakeHatAsync(new Size { Inches = int.Parse(args[1]) });
             Console.WriteLine($"hat: {hat.Inches} inches, {hat.Name}");
             {{measureCall}}
-            """;
-    }
-
-    private static string RawCaller(bool measure)
-    {
-        var measureCall = measure
-            ? """
-              var size = await Call(HaberdasherTwirp.Measure, hat, Size.Parser);
-              Console.WriteLine($"measured: {size.Inches} inches");
-              """
-            : string.Empty;
-        return $$"""
-            using System.Net.Http.Headers;
-            using E2E.Hats;
-            using Google.Protobuf;
-
-            using var http = new HttpClient { BaseAddress = new Uri(args[0]) };
-            var hat = await Call(HaberdasherTwirp.MakeHat, new Size { Inches = int.Parse(args[1]) }, Hat.Parser);
-            Console.WriteLine($"hat: {hat.Inches} inches, {hat.Name}");
-            {{measureCall}}
-
-            async Task<T> Call<T>(Twirp.TwirpMethod method, IMessage request, MessageParser<T> parser) where T : IMessage<T>
-            {
-                using var content = new ByteArrayContent(request.ToByteArray());
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/protobuf");
-                using var response = await http.PostAsync("twirp/" + method.FullName, content);
-                response.EnsureSuccessStatusCode();
-                return parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
-            }
             """;
     }
 }
