@@ -27,7 +27,7 @@ internal abstract class TwirpMethodInvoker
     {
         var runtime = Runtime;
         var interceptors = NoInterceptors;
-        var created = 0UL;
+        bool[]? created = null;
         try
         {
             await TwirpHookRunner.RequestReceivedAsync(runtime.Hooks, context).ConfigureAwait(false);
@@ -55,7 +55,7 @@ internal abstract class TwirpMethodInvoker
         }
         finally
         {
-            if (created != 0)
+            if (created is not null)
             {
                 await ReleaseInterceptorsAsync(interceptors, created).ConfigureAwait(false);
             }
@@ -152,28 +152,36 @@ internal abstract class TwirpMethodInvoker
         return TwirpException.Internal(message, exception);
     }
 
-    private static TwirpInterceptor[] ResolveInterceptors(TwirpInterceptorRegistration[] registrations, IServiceProvider services, out ulong created)
+    private static TwirpInterceptor[] ResolveInterceptors(TwirpInterceptorRegistration[] registrations, IServiceProvider services, out bool[]? created)
     {
-        created = 0;
+        created = null;
         var interceptors = new TwirpInterceptor[registrations.Length];
         for (var i = 0; i < registrations.Length; i++)
         {
             interceptors[i] = registrations[i].Resolve(services, out var wasCreated);
-            if (wasCreated && i < 64)
+            if (wasCreated)
             {
-                created |= 1UL << i;
+                (created ??= new bool[registrations.Length])[i] = true;
             }
         }
         return interceptors;
     }
 
-    private static async ValueTask ReleaseInterceptorsAsync(TwirpInterceptor[] interceptors, ulong created)
+    private async ValueTask ReleaseInterceptorsAsync(TwirpInterceptor[] interceptors, bool[] created)
     {
-        for (var i = 0; i < interceptors.Length && i < 64; i++)
+        for (var i = 0; i < interceptors.Length; i++)
         {
-            if ((created & (1UL << i)) != 0)
+            // Only what was created for this call is ours to dispose; DI owns the rest.
+            if (created[i])
             {
-                await TwirpServiceActivator.ReleaseAsync(interceptors[i], created: true).ConfigureAwait(false);
+                try
+                {
+                    await TwirpServiceActivator.ReleaseAsync(interceptors[i], created: true).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    TwirpLog.FailedAfterAnswer(Runtime.Logger, Method.FullName, exception);
+                }
             }
         }
     }
