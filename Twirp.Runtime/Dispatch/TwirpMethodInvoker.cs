@@ -161,7 +161,8 @@ internal abstract class TwirpMethodInvoker
             interceptors[i] = registrations[i].Resolve(services, out var wasCreated);
             if (wasCreated)
             {
-                (created ??= new bool[registrations.Length])[i] = true;
+                created ??= new bool[registrations.Length];
+                created[i] = true;
             }
         }
         return interceptors;

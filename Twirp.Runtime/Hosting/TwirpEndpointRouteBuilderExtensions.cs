@@ -60,7 +60,7 @@ public static class TwirpEndpointRouteBuilderExtensions
     }
 
     private static MethodInfo? FindHandler([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type serviceType, TwirpServerMethod serverMethod) =>
-        serviceType.GetMethod(serverMethod.HandlerName, BindingFlags.Public | BindingFlags.Instance, [serverMethod.Method.RequestType, typeof(TwirpContext)]);
+        serviceType.GetMethod(serverMethod.HandlerName, BindingFlags.Public | BindingFlags.Instance, new[] { serverMethod.Method.RequestType, typeof(TwirpContext) });
 
     private static void MapCatchAll(IEndpointRouteBuilder endpoints, TwirpRouteRegistry registry, ILogger logger)
     {
