@@ -16,11 +16,11 @@ public sealed class ConsumerProjects
 
         option csharp_namespace = "E2E.Hats";
 
+        import "sizes.proto";
+
         service Haberdasher {
           rpc MakeHat(Size) returns (Hat);
         }
-
-        message Size { int32 inches = 1; }
 
         message Hat {
           int32 inches = 1;
@@ -36,19 +36,30 @@ public sealed class ConsumerProjects
 
         option csharp_namespace = "E2E.Hats";
 
+        import "sizes.proto";
+
         service Haberdasher {
           rpc MakeHat(Size) returns (Hat);
           // Measure tells the size of a hat.
           rpc Measure(Hat) returns (Size);
         }
 
-        message Size { int32 inches = 1; }
-
         message Hat {
           int32 inches = 1;
           string color = 2;
           string name = 3;
         }
+        """;
+
+    /// <summary>Imported by hats.proto, so import resolution (ProtoRoot) runs through a real build.</summary>
+    public const string SizesProto = """
+        syntax = "proto3";
+
+        package e2e.hats;
+
+        option csharp_namespace = "E2E.Hats";
+
+        message Size { int32 inches = 1; }
         """;
 
     private readonly LocalPackages _packages;
@@ -87,6 +98,7 @@ public sealed class ConsumerProjects
         File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
         File.WriteAllText(Path.Combine(Root, "Directory.Packages.props"), "<Project />\n");
         File.WriteAllText(ProtoPath, Proto);
+        File.WriteAllText(Path.Combine(Root, "Protos", "sizes.proto"), SizesProto);
 
         var v = _packages.Version;
         var grpcTools = _packages.CentralVersion("Grpc.Tools");
@@ -104,13 +116,14 @@ public sealed class ConsumerProjects
                 <PackageReference Include="Grpc.Tools" Version="{grpcTools}" PrivateAssets="all" />
               </ItemGroup>
               <ItemGroup>
-                <Protobuf Include="../Protos/hats.proto" GrpcServices="None" />
+                <Protobuf Include="../Protos/*.proto" ProtoRoot="../Protos" GrpcServices="None" />
               </ItemGroup>
             </Project>
             """);
 
-        // The caller also names the .proto explicitly as AdditionalFiles (through another relative path)
-        // to prove it is not added twice, and keeps its classes internal through the Protobuf item.
+        // The caller also names a .proto explicitly as AdditionalFiles (through another relative path) to
+        // prove it is not added twice, keeps its classes internal through the Protobuf item, and relies
+        // on the default ProtoRoot (the directory of a file outside the project) where Web sets it.
         File.WriteAllText(Path.Combine(Caller, "Caller.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -126,7 +139,7 @@ public sealed class ConsumerProjects
                 <PackageReference Include="Grpc.Tools" Version="{grpcTools}" PrivateAssets="all" />
               </ItemGroup>
               <ItemGroup>
-                <Protobuf Include="../Protos/hats.proto" GrpcServices="None" Access="Internal" TwirpServices="Client" />
+                <Protobuf Include="../Protos/*.proto" GrpcServices="None" Access="Internal" TwirpServices="Client" />
                 <AdditionalFiles Include="../Caller/../Protos/hats.proto" />
               </ItemGroup>
             </Project>

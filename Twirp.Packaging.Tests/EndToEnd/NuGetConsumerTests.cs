@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -31,12 +32,16 @@ public class NuGetConsumerTests
     {
         _work = Path.Combine(Path.GetTempPath(), "twirp-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_work);
+        var clock = Stopwatch.StartNew();
         _packages = await LocalPackages.PackAsync(_work);
+        TestContext.Progress.WriteLine($"[packaging e2e] pack: {clock.Elapsed.TotalSeconds:F0} s");
 
         _projects = new ConsumerProjects(Path.Combine(_work, "consumer"), _packages);
         _projects.Write();
 
+        clock.Restart();
         await Task.WhenAll(BuildAsync(_projects.Web), BuildAsync(_projects.Caller));
+        TestContext.Progress.WriteLine($"[packaging e2e] restore + build of both projects: {clock.Elapsed.TotalSeconds:F0} s");
     }
 
     [OneTimeTearDown]
@@ -120,7 +125,9 @@ public class NuGetConsumerTests
         File.WriteAllText(_projects.ProtoPath, ConsumerProjects.ProtoWithMeasure);
         _projects.WritePrograms(measure: true);
 
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(BuildAsync(_projects.Web), BuildAsync(_projects.Caller));
+        TestContext.Progress.WriteLine($"[packaging e2e] rebuild of both projects: {clock.Elapsed.TotalSeconds:F0} s");
 
         var server = File.ReadAllText(GeneratedFiles(_projects.Web).Single(f => f.EndsWith("e2e.hats.Haberdasher.TwirpServer.g.cs", StringComparison.Ordinal)));
         Assert.That(server, Does.Contain("Measure("));
