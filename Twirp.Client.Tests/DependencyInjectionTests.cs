@@ -83,6 +83,25 @@ public class DependencyInjectionTests
         Assert.That(options.Encoding, Is.EqualTo(TwirpEncoding.Protobuf));
     }
 
+    [Test]
+    public async Task Json_options_come_from_configuration()
+    {
+        var handler = new RecordingHandler(_ => RecordingHandler.Status(200, "{}", "application/json"));
+        using var provider = Build(
+            services => services.AddTwirpClient<Twirp.Interop.InteropClient>().ConfigurePrimaryHttpMessageHandler(() => handler),
+            new Dictionary<string, string?>
+            {
+                ["Twirp:Clients:Interop:BaseAddress"] = "http://interop.test",
+                ["Twirp:Clients:Interop:Encoding"] = "application/json",
+                ["Twirp:Clients:Interop:Json:UseProtoNames"] = "false",
+                ["Twirp:Clients:Interop:Json:EmitDefaultValues"] = "false",
+            });
+
+        await provider.GetRequiredService<Twirp.Interop.InteropClient>().EchoAsync(new Twirp.Interop.Everything { Int32Value = 5, StringValue = "" });
+
+        Assert.That(System.Text.Encoding.UTF8.GetString(handler.Single.Body), Is.EqualTo("{\"int32Value\":5}"));
+    }
+
     [TestCase("Encoding", "xml", "Protobuf or Json")]
     [TestCase("BaseAddress", "not a uri", "absolute URI")]
     [TestCase("Json:UseProtoNames", "maybe", "true or false")]

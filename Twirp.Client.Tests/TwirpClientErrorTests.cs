@@ -176,6 +176,17 @@ public class TwirpClientErrorTests
         Assert.CatchAsync<OperationCanceledException>(async () => await call);
     }
 
+    [Test]
+    public void HttpClient_timeout_surfaces_as_TaskCanceledException_with_a_TimeoutException_inside()
+    {
+        var handler = new BlockingHandler(new TaskCompletionSource());
+        var client = new HaberdasherClient(new HttpClient(handler) { BaseAddress = new Uri("http://twirp.test"), Timeout = TimeSpan.FromMilliseconds(50) });
+
+        var error = Assert.ThrowsAsync<TaskCanceledException>(() => client.MakeHatAsync(new Size()));
+
+        Assert.That(error!.InnerException, Is.InstanceOf<TimeoutException>());
+    }
+
     private sealed class BlockingHandler(TaskCompletionSource started) : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
