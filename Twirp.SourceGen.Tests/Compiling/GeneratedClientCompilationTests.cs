@@ -74,6 +74,41 @@ public class GeneratedClientCompilationTests
         Assert.That(problems, Is.Empty, string.Join("\n", problems));
     }
 
+    /// <summary>
+    /// Grpc.Tools' gRPC client (GrpcServices="Client") is <c>Haberdasher.HaberdasherClient</c>, nested in a
+    /// static class named after the service. Grpc.Core.Api is not on the package mirror, so the shape is
+    /// declared by hand here, as protoc's C# plugin writes it.
+    /// </summary>
+    [Test]
+    public void Client_coexists_with_a_Grpc_Tools_client_of_the_same_service()
+    {
+        var grpcShape = """
+            namespace Twirp.Example.Haberdasher
+            {
+                public static partial class Haberdasher
+                {
+                    public partial class HaberdasherClient { }
+                    public abstract partial class HaberdasherBase { }
+                }
+            }
+
+            public static class Usage
+            {
+                public static object Both(System.Net.Http.HttpClient http) => new object[]
+                {
+                    new Twirp.Example.Haberdasher.HaberdasherClient(http),
+                    new Twirp.Example.Haberdasher.Haberdasher.HaberdasherClient(),
+                };
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(new[] { grpcShape }, GeneratorHarness.DefaultReferences.Append(Messages));
+
+        var (_, output) = GeneratorHarness.Run(new[] { TestProtos.Haberdasher }, compilation);
+
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+    }
+
     [Test]
     public void No_client_is_generated_when_Twirp_Client_is_not_referenced()
     {
