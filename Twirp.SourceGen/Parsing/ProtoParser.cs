@@ -24,6 +24,9 @@ internal sealed class ProtoParser
     private int _lastErrorToken = -1;
     private int _depth;
 
+    /// <summary>Lines with a lexical error: a parser error there is a consequence of it, not news.</summary>
+    private readonly HashSet<int> _lexerErrorLines = new();
+
     /// <summary>Bounds recursion so hostile input cannot overflow the stack (which no catch can handle).</summary>
     private const int MaxNesting = 100;
 
@@ -39,6 +42,7 @@ internal sealed class ProtoParser
         _comments = lexer.Comments;
         foreach (var error in lexer.Errors)
         {
+            _lexerErrorLines.Add(error.Span.Line);
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SyntaxError, error.Span.ToLocationInfo(path), error.Message));
         }
     }
@@ -1325,7 +1329,7 @@ internal sealed class ProtoParser
     private void Report(Token token, string message)
     {
         var tokenIndex = _index;
-        if (tokenIndex == _lastErrorToken)
+        if (tokenIndex == _lastErrorToken || _lexerErrorLines.Contains(token.Line))
         {
             return;
         }
