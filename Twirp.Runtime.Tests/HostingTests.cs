@@ -239,6 +239,24 @@ public class HostingTests
     }
 
     [Test]
+    public async Task Spa_fallback_keeps_other_paths_but_does_not_swallow_twirp_bad_routes()
+    {
+        await using var app = await TwirpTestApp.StartAsync(
+            a =>
+            {
+                a.MapTwirp<EchoService>();
+                a.MapFallback(() => "spa");
+            },
+            AddEcho);
+
+        var page = await app.Client.GetAsync("/some/page");
+        var unknown = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/twirp/nope.Service/Method", "{}"));
+
+        Assert.That(await page.Content.ReadAsStringAsync(), Is.EqualTo("spa"));
+        Assert.That(unknown.Code, Is.EqualTo("bad_route"));
+    }
+
+    [Test]
     public async Task Body_over_the_limit_with_content_length_is_resource_exhausted_without_reading_it()
     {
         await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), AddEcho, o => o.MaxRequestBodySize = 100);
