@@ -76,6 +76,9 @@ public sealed class ConsumerProjects
 
     public string Caller => Path.Combine(Root, "Caller");
 
+    /// <summary>A caller that forgot Grpc.Tools: it must get TWIRP053, not a wall of CS0246.</summary>
+    public string WithoutGrpcTools => Path.Combine(Root, "NoGrpcTools");
+
     public string ProtoPath => Path.Combine(Root, "Protos", "hats.proto");
 
     public void Write()
@@ -141,6 +144,22 @@ public sealed class ConsumerProjects
               <ItemGroup>
                 <Protobuf Include="../Protos/*.proto" GrpcServices="None" Access="Internal" TwirpServices="Client" />
                 <AdditionalFiles Include="../Caller/../Protos/hats.proto" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        Directory.CreateDirectory(WithoutGrpcTools);
+        File.WriteAllText(Path.Combine(WithoutGrpcTools, "NoGrpcTools.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Twirp.SourceGen" Version="{v}" />
+                <PackageReference Include="Twirp.Client" Version="{v}" />
+              </ItemGroup>
+              <ItemGroup>
+                <Protobuf Include="../Protos/*.proto" />
               </ItemGroup>
             </Project>
             """);

@@ -26,6 +26,7 @@ public class NuGetConsumerTests
     private string _work = null!;
     private LocalPackages _packages = null!;
     private ConsumerProjects _projects = null!;
+    private CommandResult _withoutGrpcTools = null!;
 
     [OneTimeSetUp]
     public async Task PackAndCreateProjects()
@@ -40,8 +41,10 @@ public class NuGetConsumerTests
         _projects.Write();
 
         clock.Restart();
-        await Task.WhenAll(BuildAsync(_projects.Web), BuildAsync(_projects.Caller));
-        TestContext.Progress.WriteLine($"[packaging e2e] restore + build of both projects: {clock.Elapsed.TotalSeconds:F0} s");
+        var withoutGrpcTools = DotNetCli.RunAsync(_projects.WithoutGrpcTools, BuildTimeout, "build", "-nodeReuse:false", "-consoleLoggerParameters:NoSummary");
+        await Task.WhenAll(BuildAsync(_projects.Web), BuildAsync(_projects.Caller), withoutGrpcTools);
+        _withoutGrpcTools = await withoutGrpcTools;
+        TestContext.Progress.WriteLine($"[packaging e2e] restore + build of the projects: {clock.Elapsed.TotalSeconds:F0} s");
     }
 
     [OneTimeTearDown]
@@ -135,6 +138,17 @@ public class NuGetConsumerTests
         var call = await RunCallerAsync(web.Url, "7");
         Assert.That(call.ExitCode, Is.Zero, call + "\n--- server ---\n" + web.Process.Output);
         Assert.That(call.Output, Does.Contain("hat: 7 inches, fedora").And.Contain("measured: 7 inches"));
+    }
+
+    [Test, Order(5)]
+    public void Without_Grpc_Tools_the_build_fails_with_TWIRP053_on_the_rpc_line_and_no_CS0246()
+    {
+        var output = _withoutGrpcTools.Output;
+        var rpcLine = ConsumerProjects.Proto.Split('\n').ToList().FindIndex(line => line.Contains("rpc MakeHat", StringComparison.Ordinal)) + 1;
+
+        Assert.That(_withoutGrpcTools.ExitCode, Is.Not.Zero, _withoutGrpcTools.ToString());
+        Assert.That(output, Does.Contain($"hats.proto({rpcLine},").And.Contain("error TWIRP053"), _withoutGrpcTools.ToString());
+        Assert.That(output, Does.Not.Contain("CS0246"), _withoutGrpcTools.ToString());
     }
 
     private async Task BuildAsync(string project)
