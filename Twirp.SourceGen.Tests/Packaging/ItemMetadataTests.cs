@@ -66,6 +66,31 @@ public class ItemMetadataTests
         Assert.That(result.GeneratedTrees, Is.Empty);
     }
 
+    [Test]
+    public void A_TwirpServices_None_file_still_defines_the_messages_other_files_import()
+    {
+        var global = new Dictionary<string, string>(GeneratorHarness.DefaultGlobalOptions) { ["build_property.ProjectDir"] = "/src/app/" };
+        var types = new ProtoSource("/src/app/Protos/types.proto", """
+            syntax = "proto3";
+            package shop;
+            message Order { string id = 1; }
+            service Hidden { rpc Peek(Order) returns (Order); }
+            """, new Dictionary<string, string> { ["TwirpServices"] = "None" });
+        var orders = new ProtoSource("/src/app/Protos/orders.proto", """
+            syntax = "proto3";
+            package shop;
+            import "Protos/types.proto";
+            service Orders { rpc Place(Order) returns (Order); }
+            """);
+
+        var (result, _) = GeneratorHarness.Run(new[] { types, orders }, globalOptions: global);
+
+        Assert.That(result.Diagnostics, Is.Empty);
+        var hints = result.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.That(hints, Has.Some.StartsWith("shop.Orders."));
+        Assert.That(hints, Has.None.StartsWith("shop.Hidden."));
+    }
+
     [TestCase("Server")]
     [TestCase("server")]
     [TestCase("Both")]
