@@ -32,6 +32,13 @@ public class ProtocDifferentialTests
         }
         Assert.That(compared, Is.GreaterThan(7000), "the corpus should have thousands of files");
         Assert.That(differences, Is.Empty, Summarize(differences));
+        // Resolving the whole corpus reports problems only in the files protoc rejects too.
+        var resolutionProblems = compilation.Diagnostics
+            .Select(d => d.ToDiagnostic())
+            .Where(d => !ProtocCorpus.RejectedByProtoc.Keys.Any(rejected => d.Location.GetLineSpan().Path.EndsWith(rejected, StringComparison.Ordinal)))
+            .Select(d => d.ToString())
+            .ToList();
+        Assert.That(resolutionProblems, Is.Empty, Summarize(resolutionProblems));
     }
 
     [Test]

@@ -20,15 +20,13 @@ internal enum TokenKind : byte
 /// </summary>
 internal readonly struct Token
 {
-    public Token(TokenKind kind, int start, int length, int line, int column, int endLine, int endColumn)
+    public Token(TokenKind kind, int start, int length, int line, int column)
     {
         Kind = kind;
         Start = start;
         Length = length;
         Line = line;
         Column = column;
-        EndLine = endLine;
-        EndColumn = endColumn;
     }
 
     public TokenKind Kind { get; }
@@ -43,11 +41,12 @@ internal readonly struct Token
     /// <summary>Zero-based column of the first character (tabs count as one column).</summary>
     public int Column { get; }
 
-    public int EndLine { get; }
+    /// <summary>Tokens never span lines: strings end at a newline, comments are not tokens.</summary>
+    public int EndLine => Line;
 
-    public int EndColumn { get; }
+    public int EndColumn => Column + Length;
 
-    public ProtoSpan Span => new(Start, Length, Line, Column, EndLine, EndColumn);
+    public ProtoSpan Span => new(Start, Length, Line, Column, Line, Column + Length);
 }
 
 /// <summary>
@@ -92,13 +91,38 @@ internal sealed class ProtoLexer
     private string? _trailing;
     private List<string>? _detached;
 
-    public ProtoLexer(string text)
+    // Token buffers are reused by the next file parsed on the same thread: they are the bulk of what
+    // lexing allocates, and no token outlives the parse (the model copies what it keeps).
+    [System.ThreadStatic]
+    private static List<Token>? t_tokens;
+
+    [System.ThreadStatic]
+    private static List<TokenComments?>? t_comments;
+
+    private ProtoLexer(string text)
     {
         _text = text;
-        // A .proto averages about one token per six characters; sizing up front avoids regrowth.
-        _tokens = new List<Token>(text.Length / 6 + 16);
-        _comments = new List<TokenComments?>(text.Length / 6 + 16);
+        _tokens = t_tokens ?? new List<Token>(256);
+        _comments = t_comments ?? new List<TokenComments?>(256);
+        t_tokens = null;
+        t_comments = null;
+        _tokens.Clear();
+        _comments.Clear();
     }
+
+    /// <summary>Hands the buffers back for the next file on this thread; the lexer must not be used afterwards.</summary>
+    public void Release()
+    {
+        if (_tokens.Capacity <= MaxPooledTokens)
+        {
+            _tokens.Clear();
+            _comments.Clear();
+            t_tokens = _tokens;
+            t_comments = _comments;
+        }
+    }
+
+    private const int MaxPooledTokens = 1 << 20;
 
     public string Text => _text;
 
@@ -253,11 +277,13 @@ internal sealed class ProtoLexer
         var c = _text[_position];
         if (IsLetter(c))
         {
-            _position++;
-            while (_position < _text.Length && IsAlphanumeric(_text[_position]))
+            var text = _text;
+            var position = _position + 1;
+            while (position < text.Length && IsAlphanumeric(text[position]))
             {
-                _position++;
+                position++;
             }
+            _position = position;
             AddToken(TokenKind.Identifier, start, line, column);
         }
         else if (IsDigit(c) || (c == '.' && _position + 1 < _text.Length && IsDigit(_text[_position + 1])))
@@ -289,7 +315,7 @@ internal sealed class ProtoLexer
 
     private void AddToken(TokenKind kind, int start, int line, int column)
     {
-        _tokens.Add(new Token(kind, start, _position - start, line, column, _line, _position - _lineStart));
+        _tokens.Add(new Token(kind, start, _position - start, line, column));
         TokenComments? comments = null;
         if (_pendingLeading is not null || _detached is not null)
         {
@@ -434,10 +460,8 @@ internal sealed class ProtoLexer
     private void ConsumeLineComment(StringBuilder buffer)
     {
         var start = _position;
-        while (_position < _text.Length && _text[_position] != '\n')
-        {
-            _position++;
-        }
+        var end = _text.IndexOf('\n', start);
+        _position = end < 0 ? _text.Length : end;
         buffer.Append(_text, start, _position - start);
         if (_position < _text.Length)
         {
@@ -454,10 +478,13 @@ internal sealed class ProtoLexer
         var recordStart = _position;
         while (true)
         {
-            while (_position < _text.Length && _text[_position] != '*' && _text[_position] != '/' && _text[_position] != '\n')
+            var text = _text;
+            var position = _position;
+            while (position < text.Length && text[position] != '*' && text[position] != '/' && text[position] != '\n')
             {
-                _position++;
+                position++;
             }
+            _position = position;
             if (_position >= _text.Length)
             {
                 buffer.Append(_text, recordStart, _position - recordStart);
@@ -598,18 +625,18 @@ internal sealed class ProtoLexer
 
     private void SkipWhitespaceNoNewline()
     {
-        while (_position < _text.Length)
+        var text = _text;
+        var position = _position;
+        while (position < text.Length)
         {
-            var c = _text[_position];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f')
+            var c = text[position];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f')
             {
-                _position++;
+                break;
             }
-            else
-            {
-                return;
-            }
+            position++;
         }
+        _position = position;
     }
 
     private bool TryConsumeNewline()

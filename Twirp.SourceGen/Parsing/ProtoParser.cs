@@ -52,8 +52,10 @@ internal sealed class ProtoParser
     {
         try
         {
-            var parser = new ProtoParser(path, ProtoLexer.Tokenize(text));
-            return parser.ParseFile();
+            var lexer = ProtoLexer.Tokenize(text);
+            var file = new ProtoParser(path, lexer).ParseFile();
+            lexer.Release();
+            return file;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -1242,7 +1244,7 @@ internal sealed class ProtoParser
             // Point just after the previous token, where the ';' belongs, as compilers do.
             var previous = _tokens[Math.Max(_index - 1, 0)];
             var at = _index > 0 && Current.Line != previous.EndLine
-                ? new Token(TokenKind.Symbol, previous.Start + previous.Length, 0, previous.EndLine, previous.EndColumn, previous.EndLine, previous.EndColumn)
+                ? new Token(TokenKind.Symbol, previous.Start + previous.Length, 0, previous.EndLine, previous.EndColumn)
                 : Current;
             throw Error(at, $"Expected ';' but found {Describe(Current)}");
         }

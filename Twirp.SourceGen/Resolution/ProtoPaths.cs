@@ -16,7 +16,7 @@ internal static class ProtoPaths
     /// <summary>Forward slashes, no <c>.</c> or <c>..</c> segments, no doubled or trailing separators.</summary>
     public static string Normalize(string path)
     {
-        if (path.Length == 0)
+        if (path.Length == 0 || IsNormalized(path))
         {
             return path;
         }
@@ -52,6 +52,30 @@ internal static class ProtoPaths
             result.Append(segments[i]);
         }
         return result.ToString();
+    }
+
+    /// <summary>The common case, checked without allocating: no backslash, empty, <c>.</c> or <c>..</c> segment.</summary>
+    private static bool IsNormalized(string path)
+    {
+        var segmentStart = 0;
+        for (var i = 0; i <= path.Length; i++)
+        {
+            if (i < path.Length && path[i] == '\\')
+            {
+                return false;
+            }
+            if (i == path.Length || path[i] == '/')
+            {
+                var length = i - segmentStart;
+                var empty = length == 0 && !(i == 0 && path.Length > 1);
+                if (empty || (length == 1 && path[segmentStart] == '.') || (length == 2 && path[segmentStart] == '.' && path[segmentStart + 1] == '.'))
+                {
+                    return false;
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return true;
     }
 
     /// <summary>Whether <paramref name="path"/> is absolute on Unix (<c>/x</c>) or Windows (<c>C:/x</c>, <c>//server</c>).</summary>

@@ -98,15 +98,19 @@ internal static class ServiceModelBuilder
         {
             CheckEnumValues(model, enumeration, topLevelEnumValues, model.Package.Length == 0 ? "the file" : "package '" + model.Package + "'", diagnostics);
         }
+        // One set of each, cleared per message: files hold thousands of messages.
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var enumValues = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var message in model.Messages)
         {
-            CheckMessage(model, message, diagnostics);
+            CheckMessage(model, message, diagnostics, names, enumValues);
         }
     }
 
-    private static void CheckMessage(ProtoFileModel model, ProtoMessage message, List<DiagnosticInfo> diagnostics)
+    private static void CheckMessage(ProtoFileModel model, ProtoMessage message, List<DiagnosticInfo> diagnostics,
+        HashSet<string> names, Dictionary<string, string> enumValues)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        names.Clear();
         foreach (var field in message.Fields)
         {
             if (!names.Add(field.Name))
@@ -115,14 +119,17 @@ internal static class ServiceModelBuilder
                     field.Name, "message '" + message.Name + "'"));
             }
         }
-        var enumValues = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var enumeration in message.Enums)
+        if (message.Enums.Count > 0)
         {
-            CheckEnumValues(model, enumeration, enumValues, "message '" + message.Name + "'", diagnostics);
+            enumValues.Clear();
+            foreach (var enumeration in message.Enums)
+            {
+                CheckEnumValues(model, enumeration, enumValues, "message '" + message.Name + "'", diagnostics);
+            }
         }
         foreach (var nested in message.Messages)
         {
-            CheckMessage(model, nested, diagnostics);
+            CheckMessage(model, nested, diagnostics, names, enumValues);
         }
     }
 

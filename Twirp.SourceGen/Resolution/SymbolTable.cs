@@ -17,13 +17,20 @@ internal enum SymbolKind : byte
 /// <summary>A named declaration: its proto full name, where it is, and (for types) its C# name.</summary>
 internal sealed class Symbol
 {
-    public Symbol(SymbolKind kind, string fullName, CompiledFile? file, string csharpName, ProtoSpan span)
+    private readonly string _name;
+    private readonly string _csharpPrefix;
+    private readonly Symbol? _parent;
+    private string? _csharpName;
+
+    public Symbol(SymbolKind kind, string fullName, CompiledFile? file, ProtoSpan span, string name = "", string csharpPrefix = "", Symbol? parent = null)
     {
         Kind = kind;
         FullName = fullName;
         File = file;
-        CSharpName = csharpName;
         Span = span;
+        _name = name;
+        _csharpPrefix = csharpPrefix;
+        _parent = parent;
     }
 
     public SymbolKind Kind { get; }
@@ -34,8 +41,11 @@ internal sealed class Symbol
     /// <summary>The declaring file; null for packages, which any number of files share.</summary>
     public CompiledFile? File { get; }
 
-    /// <summary><c>global::Ns.Outer.Types.Inner</c> for messages and enums; empty otherwise.</summary>
-    public string CSharpName { get; }
+    /// <summary>
+    /// <c>global::Ns.Outer.Types.Inner</c> for messages and enums: protoc's C# generator nests a message's
+    /// types in its static <c>Types</c> class. Built on first use: only rpc types ever need one.
+    /// </summary>
+    public string CSharpName => _csharpName ??= _parent is null ? _csharpPrefix + _name : _parent.CSharpName + ".Types." + _name;
 
     public ProtoSpan Span { get; }
 
@@ -85,7 +95,7 @@ internal sealed class SymbolTable
     {
         var model = file.Model;
         var package = model.Package;
-        if (package.Length > 0)
+        if (package.Length > 0 && !_symbols.ContainsKey(package))
         {
             var dot = -1;
             do
@@ -94,7 +104,7 @@ internal sealed class SymbolTable
                 var prefix = dot < 0 ? package : package.Substring(0, dot);
                 if (!_symbols.ContainsKey(prefix))
                 {
-                    _symbols[prefix] = new Symbol(SymbolKind.Package, prefix, null, string.Empty, default);
+                    _symbols[prefix] = new Symbol(SymbolKind.Package, prefix, null, default);
                 }
             }
             while (dot >= 0);
@@ -105,37 +115,34 @@ internal sealed class SymbolTable
         var scope = package.Length == 0 ? string.Empty : package + ".";
         foreach (var message in model.Messages)
         {
-            AddMessage(file, message, scope, csharpPrefix);
+            AddMessage(file, message, scope, csharpPrefix, null);
         }
         foreach (var enumeration in model.Enums)
         {
-            Add(new Symbol(SymbolKind.Enum, scope + enumeration.Name, file, csharpPrefix + enumeration.Name, enumeration.NameSpan));
+            Add(new Symbol(SymbolKind.Enum, scope + enumeration.Name, file, enumeration.NameSpan, enumeration.Name, csharpPrefix));
         }
         foreach (var service in model.Services)
         {
-            Add(new Symbol(SymbolKind.Service, scope + service.Name, file, string.Empty, service.NameSpan));
+            Add(new Symbol(SymbolKind.Service, scope + service.Name, file, service.NameSpan));
         }
     }
 
-    private void AddMessage(CompiledFile file, ProtoMessage message, string scope, string csharpPrefix)
+    private void AddMessage(CompiledFile file, ProtoMessage message, string scope, string csharpPrefix, Symbol? parent)
     {
-        var fullName = scope + message.Name;
-        var csharpName = csharpPrefix + message.Name;
-        Add(new Symbol(SymbolKind.Message, fullName, file, csharpName, message.NameSpan));
+        var symbol = new Symbol(SymbolKind.Message, scope + message.Name, file, message.NameSpan, message.Name, csharpPrefix, parent);
+        Add(symbol);
         if (message.Messages.Count == 0 && message.Enums.Count == 0)
         {
             return;
         }
-        // protoc's C# generator nests a message's types in its static 'Types' class.
-        var nestedScope = fullName + ".";
-        var nestedPrefix = csharpName + ".Types.";
+        var nestedScope = symbol.FullName + ".";
         foreach (var nested in message.Messages)
         {
-            AddMessage(file, nested, nestedScope, nestedPrefix);
+            AddMessage(file, nested, nestedScope, csharpPrefix, symbol);
         }
         foreach (var enumeration in message.Enums)
         {
-            Add(new Symbol(SymbolKind.Enum, nestedScope + enumeration.Name, file, nestedPrefix + enumeration.Name, enumeration.NameSpan));
+            Add(new Symbol(SymbolKind.Enum, nestedScope + enumeration.Name, file, enumeration.NameSpan, enumeration.Name, csharpPrefix, symbol));
         }
     }
 
