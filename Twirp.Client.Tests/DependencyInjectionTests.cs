@@ -102,6 +102,19 @@ public class DependencyInjectionTests
         Assert.That(System.Text.Encoding.UTF8.GetString(handler.Single.Body), Is.EqualTo("{\"int32Value\":5}"));
     }
 
+    [Test]
+    public void Response_size_limit_comes_from_configuration()
+    {
+        using var provider = Build(
+            services => services.AddTwirpClient<HaberdasherClient>(),
+            new Dictionary<string, string?> { ["Twirp:Clients:Haberdasher:MaxResponseBodySize"] = "1048576" });
+
+        var options = provider.GetRequiredService<IOptionsMonitor<TwirpClientOptions>>().Get(HaberdasherTwirp.ServiceFullName);
+
+        Assert.That(options.MaxResponseBodySize, Is.EqualTo(1_048_576));
+    }
+
+    [TestCase("MaxResponseBodySize", "1 MB", "a number of bytes")]
     [TestCase("Encoding", "xml", "Protobuf or Json")]
     [TestCase("BaseAddress", "not a uri", "absolute URI")]
     [TestCase("Json:UseProtoNames", "maybe", "true or false")]

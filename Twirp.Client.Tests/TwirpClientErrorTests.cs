@@ -142,6 +142,56 @@ public class TwirpClientErrorTests
         Assert.That(error.Message, Is.EqualTo("failed to unmarshal json response"));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Success_body_over_the_size_limit_is_resource_exhausted(bool withContentLength)
+    {
+        var hat = new Hat { Name = new string('x', 200) };
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(hat);
+        HttpContent content = withContentLength ? new ByteArrayContent(bytes) : new StreamContent(new UnknownLengthStream(bytes));
+
+        var error = CallFailing(new HttpResponseMessage(HttpStatusCode.OK) { Content = content }, new TwirpClientOptions { MaxResponseBodySize = 100 });
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.ResourceExhausted));
+        Assert.That(error.Message, Does.Contain("100 bytes"));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Success_body_exactly_at_the_size_limit_is_read(bool withContentLength)
+    {
+        var hat = new Hat { Name = new string('x', 98) };
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(hat);
+        Assert.That(bytes, Has.Length.EqualTo(100));
+        HttpContent content = withContentLength ? new ByteArrayContent(bytes) : new StreamContent(new UnknownLengthStream(bytes));
+        var handler = new RecordingHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+        var client = new HaberdasherClient(handler.CreateClient(), new TwirpClientOptions { MaxResponseBodySize = 100 });
+
+        Assert.That(await client.MakeHatAsync(new Size()), Is.EqualTo(hat));
+    }
+
+    [Test]
+    public async Task Large_body_is_read_whole_when_there_is_no_limit()
+    {
+        var hat = new Hat { Name = new string('x', 5_000_000) };
+        var handler = new RecordingHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(new UnknownLengthStream(Google.Protobuf.MessageExtensions.ToByteArray(hat))),
+        });
+        var client = new HaberdasherClient(handler.CreateClient(), new TwirpClientOptions { MaxResponseBodySize = null });
+
+        Assert.That((await client.MakeHatAsync(new Size())).Name, Has.Length.EqualTo(5_000_000));
+    }
+
+    [Test]
+    public void Error_body_over_the_size_limit_is_cut_and_mapped_by_status()
+    {
+        var error = CallFailing(RecordingHandler.Status(502, "<html>" + new string('x', 500) + "</html>", "text/html"), new TwirpClientOptions { MaxResponseBodySize = 64 });
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.Unavailable));
+        Assert.That(error.Meta["body"], Is.EqualTo("<html>" + new string('x', 58)));
+    }
+
     [Test]
     public void Network_failure_surfaces_as_HttpRequestException()
     {
@@ -185,6 +235,19 @@ public class TwirpClientErrorTests
         var error = Assert.ThrowsAsync<TaskCanceledException>(() => client.MakeHatAsync(new Size()));
 
         Assert.That(error!.InnerException, Is.InstanceOf<TimeoutException>());
+    }
+
+    /// <summary>A body without a Content-Length, delivered in small reads, like a chunked response.</summary>
+    private sealed class UnknownLengthStream(byte[] data) : System.IO.MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 7));
+
+        public override System.Threading.Tasks.ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer.Slice(0, Math.Min(buffer.Length, 7)), cancellationToken);
     }
 
     private sealed class BlockingHandler(TaskCompletionSource started) : HttpMessageHandler

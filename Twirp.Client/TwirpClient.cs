@@ -19,6 +19,7 @@ public abstract class TwirpClient
     private readonly HttpClient _httpClient;
     private readonly string _urlPrefix;
     private readonly TwirpEncoding _encoding;
+    private readonly long? _maxResponseBodySize;
     private readonly TwirpJsonCodec _json;
     private readonly TwirpClientInterceptor[] _interceptors;
     private readonly TwirpClientHooks[] _hooks;
@@ -42,6 +43,7 @@ public abstract class TwirpClient
         }
         _urlPrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/') + NormalizePathPrefix(options.PathPrefix) + "/";
         _encoding = options.Encoding;
+        _maxResponseBodySize = options.MaxResponseBodySize;
         _json = options.JsonCodec;
         _interceptors = new TwirpClientInterceptor[options.Interceptors.Count];
         options.Interceptors.CopyTo(_interceptors, 0);
@@ -104,11 +106,12 @@ public abstract class TwirpClient
         if (httpResponse.StatusCode == HttpStatusCode.OK)
         {
             TResponse response;
+            using var body = await TwirpResponseBody.ReadAsync(httpResponse.Content, _maxResponseBodySize, truncate: false, cancellationToken).ConfigureAwait(false);
             try
             {
                 response = context.Encoding == TwirpEncoding.Json
-                    ? _json.Parser.Parse<TResponse>(await httpResponse.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))
-                    : await ReadProtobufAsync(httpResponse.Content, method.ResponseParser, cancellationToken).ConfigureAwait(false);
+                    ? _json.Parser.Parse<TResponse>(System.Text.Encoding.UTF8.GetString(body.Span))
+                    : method.ResponseParser.ParseFrom(body.Span);
             }
             catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidJsonException or FormatException)
             {
@@ -128,7 +131,7 @@ public abstract class TwirpClient
             return response;
         }
 
-        error = await TwirpClientErrors.FromResponseAsync(httpResponse, cancellationToken).ConfigureAwait(false);
+        error = await TwirpClientErrors.FromResponseAsync(httpResponse, _maxResponseBodySize, cancellationToken).ConfigureAwait(false);
         await RunErrorHooksAsync(context, error).ConfigureAwait(false);
         throw error;
     }
@@ -185,34 +188,6 @@ public abstract class TwirpClient
             }
         }
         return httpRequest;
-    }
-
-    private static async Task<TResponse> ReadProtobufAsync<TResponse>(HttpContent content, MessageParser<TResponse> parser, CancellationToken cancellationToken)
-        where TResponse : class, IMessage<TResponse>, new()
-    {
-        if (content.Headers.ContentLength is not { } length || length > int.MaxValue)
-        {
-            return parser.ParseFrom(await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
-        }
-        if (length == 0)
-        {
-            return parser.ParseFrom(ReadOnlySpan<byte>.Empty);
-        }
-        // The size is known: read into a pooled buffer; the parser copies strings and bytes out of it.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
-        try
-        {
-            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                await stream.ReadExactlyAsync(buffer.AsMemory(0, (int)length), cancellationToken).ConfigureAwait(false);
-            }
-            return parser.ParseFrom(buffer.AsSpan(0, (int)length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private static string NormalizePathPrefix(string? prefix)

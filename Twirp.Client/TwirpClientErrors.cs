@@ -18,7 +18,7 @@ internal static class TwirpClientErrors
     public const string BodyMetaKey = "body";
     public const string LocationMetaKey = "location";
 
-    public static async Task<TwirpException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<TwirpException> FromResponseAsync(HttpResponseMessage response, long? maxBodySize, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (status is >= 300 and <= 399)
@@ -31,17 +31,19 @@ internal static class TwirpClientErrors
                 LocationMetaKey, location);
         }
 
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (!TwirpErrorJson.TryRead(body, out var codeName, out var message, out var meta) || string.IsNullOrEmpty(codeName))
+        // Cut at the limit rather than failed: an oversized error body (a proxy's HTML page) is still
+        // reported with its status, and cannot be a valid Twirp error anyway.
+        using var body = await TwirpResponseBody.ReadAsync(response.Content, maxBodySize, truncate: true, cancellationToken).ConfigureAwait(false);
+        if (body.Truncated || !TwirpErrorJson.TryRead(body.Span, out var codeName, out var message, out var meta) || string.IsNullOrEmpty(codeName))
         {
             return FromIntermediary(status,
                 $"Error from intermediary with HTTP status code {status} \"{response.ReasonPhrase}\"",
-                BodyMetaKey, DecodeBody(body));
+                BodyMetaKey, DecodeBody(body.Span));
         }
         if (!TwirpErrorCodes.TryParse(codeName, out var code))
         {
             return new TwirpException(TwirpErrorCode.Internal, "invalid type returned from server error response: " + codeName,
-                new Dictionary<string, string>(1) { [BodyMetaKey] = DecodeBody(body) });
+                new Dictionary<string, string>(1) { [BodyMetaKey] = DecodeBody(body.Span) });
         }
         return new TwirpException(code, message, meta);
     }
@@ -67,5 +69,5 @@ internal static class TwirpClientErrors
             [detailKey] = detail,
         });
 
-    private static string DecodeBody(byte[] body) => System.Text.Encoding.UTF8.GetString(body);
+    private static string DecodeBody(ReadOnlySpan<byte> body) => System.Text.Encoding.UTF8.GetString(body);
 }

@@ -22,6 +22,15 @@ public sealed class TwirpClientOptions
     /// <summary>The path before <c>/package.Service/Method</c>. Default <c>/twirp</c>; may be empty.</summary>
     public string PathPrefix { get; set; } = "/twirp";
 
+    /// <summary>The default <see cref="MaxResponseBodySize"/>: 4 MB, like the server's request limit and grpc-dotnet's receive limit.</summary>
+    public const long DefaultMaxResponseBodySize = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest response body the client reads; a larger success response fails with
+    /// <c>resource_exhausted</c> before it is buffered, a larger error body is cut. Null for no limit.
+    /// </summary>
+    public long? MaxResponseBodySize { get; set; } = DefaultMaxResponseBodySize;
+
     /// <summary>The encoding of requests and responses. Default <see cref="TwirpEncoding.Protobuf"/>.</summary>
     public TwirpEncoding Encoding { get; set; } = TwirpEncoding.Protobuf;
 

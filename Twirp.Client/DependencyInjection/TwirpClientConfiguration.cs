@@ -44,6 +44,12 @@ internal static class TwirpClientConfiguration
                 _ => throw Invalid(section, "Encoding", encoding, "Protobuf or Json"),
             };
         }
+        if (section["MaxResponseBodySize"] is { Length: > 0 } maxResponseBodySize)
+        {
+            options.MaxResponseBodySize = long.TryParse(maxResponseBodySize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+                ? bytes
+                : throw Invalid(section, "MaxResponseBodySize", maxResponseBodySize, "a number of bytes");
+        }
         var json = section.GetSection("Json");
         if (json["UseProtoNames"] is { Length: > 0 } useProtoNames)
         {
