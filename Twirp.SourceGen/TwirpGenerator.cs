@@ -99,7 +99,7 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
                     continue;
                 }
                 var options = file.Metadata.ToFileOptions(file.File.Path, file.File.Services.Count != 0, references.HasServer, references.HasClient, diagnostics);
-                ServiceModelBuilder.Build(compilation.Files[i], options, compilation, emitted, services, diagnostics);
+                ServiceModelBuilder.Build(compilation.Inputs[i], options, compilation, emitted, services, diagnostics);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

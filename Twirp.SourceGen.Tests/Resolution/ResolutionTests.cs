@@ -234,6 +234,17 @@ public class ResolutionTests
     }
 
     [Test]
+    public void A_file_listed_twice_under_two_spellings_is_one_file()
+    {
+        const string Text = "syntax = \"proto3\";\npackage twice;\nmessage R {}\nservice S { rpc M(R) returns (R); }";
+
+        var result = Run(new ProtoSource("/src/app/Protos/twice.proto", Text), new ProtoSource("/src/app/Protos/./twice.proto", Text));
+
+        Assert.That(Diagnostics(result), Is.Empty);
+        Assert.That(result.Results.Single().GeneratedSources.Count(s => s.HintName == "twice.S.Twirp.g.cs"), Is.EqualTo(1));
+    }
+
+    [Test]
     public void An_enum_used_as_an_rpc_type_is_reported()
     {
         var result = Run(new ProtoSource("/src/app/e.proto", "syntax = \"proto3\";\nenum E { Z = 0; }\nmessage R {}\nservice S { rpc M(E) returns (R); }"));

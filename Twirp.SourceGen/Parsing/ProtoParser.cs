@@ -415,7 +415,7 @@ internal sealed class ProtoParser
         {
             return ParseMapField(first, label, scopeMessages, oneofIndex);
         }
-        if (IsKeyword("group") && Peek(1, TokenKind.Identifier) && !Peek(1, "="))
+        if (IsKeyword("group") && Peek(1, TokenKind.Identifier))
         {
             return ParseGroup(first, label, scopeMessages, oneofIndex);
         }

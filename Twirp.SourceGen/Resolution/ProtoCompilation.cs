@@ -42,6 +42,7 @@ internal sealed class CompiledFile
 internal sealed class ProtoCompilation
 {
     private readonly List<CompiledFile> _files = new();
+    private readonly List<CompiledFile> _inputs = new();
     private readonly Dictionary<string, CompiledFile> _byFullPath = new(ProtoPaths.Comparer);
     private readonly Dictionary<string, CompiledFile> _byVirtualPath = new(System.StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledFile> _wellKnown = new(System.StringComparer.Ordinal);
@@ -51,7 +52,11 @@ internal sealed class ProtoCompilation
     {
     }
 
+    /// <summary>Every file: the inputs, then the well-known types they import.</summary>
     public IReadOnlyList<CompiledFile> Files => _files;
+
+    /// <summary>The compiled file of each input, in input order; an input listed twice maps to one file.</summary>
+    public IReadOnlyList<CompiledFile> Inputs => _inputs;
 
     public SymbolTable Symbols { get; private set; } = null!;
 
@@ -63,11 +68,13 @@ internal sealed class ProtoCompilation
         var compilation = new ProtoCompilation();
         foreach (var (file, paths) in inputs)
         {
-            if (compilation._byFullPath.ContainsKey(paths.FilePath))
+            if (compilation._byFullPath.TryGetValue(paths.FilePath, out var existing))
             {
+                compilation._inputs.Add(existing);
                 continue;
             }
             var compiled = new CompiledFile(compilation._files.Count, file, paths.VirtualPath, paths);
+            compilation._inputs.Add(compiled);
             compilation._files.Add(compiled);
             compilation._byFullPath[paths.FilePath] = compiled;
             if (!compilation._byVirtualPath.ContainsKey(paths.VirtualPath))

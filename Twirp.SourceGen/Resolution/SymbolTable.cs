@@ -253,13 +253,7 @@ internal sealed class SymbolTable
         {
             return true;
         }
-        foreach (var (import, _) in file.Imports)
-        {
-            if (IsInPackage(import.Model.Package, package))
-            {
-                return true;
-            }
-        }
+        // protoc accepts a package any visible file is in (or under), not just the first file declaring it.
         foreach (var index in file.Visible)
         {
             if (IsInPackage(_files[index].Model.Package, package))

@@ -69,7 +69,7 @@ public class FrontEndBenchmarks
         var options = new ProtoFileOptions(false, true, true);
         for (var i = 0; i < inputs.Count; i++)
         {
-            ServiceModelBuilder.Build(compilation.Files[i], options, compilation, emitted, services, diagnostics);
+            ServiceModelBuilder.Build(compilation.Inputs[i], options, compilation, emitted, services, diagnostics);
         }
         return services.Count;
     }
