@@ -12,7 +12,7 @@ namespace Twirp.Runtime.Tests;
 
 public class HookTests
 {
-    private static TwirpHooks Recording(CallProbe probe, string scope) => new()
+    internal static TwirpHooks Recording(CallProbe probe, string scope) => new()
     {
         RequestReceived = c => { probe.Events.Add(scope + ":received"); return default; },
         RequestRouted = c => { probe.Events.Add(scope + ":routed:" + c.Encoding); return default; },

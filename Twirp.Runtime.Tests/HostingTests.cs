@@ -20,6 +20,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NUnit.Framework;
+using Twirp.Runtime.Tests.Bare;
 using Twirp.Runtime.Tests.Echo;
 
 namespace Twirp.Runtime.Tests;
@@ -254,6 +255,46 @@ public class HostingTests
 
         Assert.That(await page.Content.ReadAsStringAsync(), Is.EqualTo("spa"));
         Assert.That(unknown.Code, Is.EqualTo("bad_route"));
+    }
+
+    [Test]
+    public async Task Services_mapped_in_two_groups_with_the_same_prefix_share_one_catch_all()
+    {
+        var probe = new CallProbe();
+        await using var app = await TwirpTestApp.StartAsync(
+            a =>
+            {
+                a.MapGroup("/x").MapTwirp<EchoService>();
+                a.MapGroup("/x").MapTwirp<PingerService>();
+                a.MapGroup("/y").MapTwirp<PingerService>();
+            },
+            s => s.AddSingleton(probe).AddScoped<ScopedDependency>()
+                .AddTwirp()
+                .AddServiceOptions<EchoService>(o => o.Hooks.Add(HookTests.Recording(probe, "echo")))
+                .AddServiceOptions<PingerService>(o => o.Hooks.Add(HookTests.Recording(probe, "pinger"))));
+
+        var unknown = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/x/twirp/nope.Service/Method", "{}"));
+        var unknownEvents = probe.Events.ToArray();
+        probe.Events.Clear();
+        var echoBadRoute = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/x/twirp/twirp.runtime.tests.Echo/Shout", "{}"));
+        var echoEvents = probe.Events.ToArray();
+        probe.Events.Clear();
+        var pingerBadRoute = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/x/twirp/Pinger/Pong", "{}"));
+        var pingerEvents = probe.Events.ToArray();
+        probe.Events.Clear();
+        var echoUnderY = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/y/twirp/twirp.runtime.tests.Echo/Shout", "{}"));
+        var echoUnderYEvents = probe.Events.ToArray();
+        var say = await app.PostJsonAsync("/x/twirp/twirp.runtime.tests.Echo/Say", "{}");
+        var ping = await app.PostJsonAsync("/x/twirp/Pinger/Ping", "{}");
+
+        Assert.That((unknown.Status, unknown.Code, unknown.Msg), Is.EqualTo((404, "bad_route", "no handler for path \"/x/twirp/nope.Service/Method\"")),
+            "one catch-all answers, not an ambiguous match between two");
+        Assert.That(unknownEvents, Is.Empty);
+        Assert.That((echoBadRoute.Code, pingerBadRoute.Code, echoUnderY.Code), Is.EqualTo(("bad_route", "bad_route", "bad_route")));
+        Assert.That(echoEvents, Does.Contain("echo:received").And.Not.Contain("pinger:received"), "the first group's service keeps its hooks");
+        Assert.That(pingerEvents, Does.Contain("pinger:received").And.Not.Contain("echo:received"), "the second group's service keeps its hooks");
+        Assert.That(echoUnderYEvents, Is.Empty, "Echo is not mapped under /y");
+        Assert.That((say.StatusCode, ping.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
     }
 
     [Test]

@@ -54,7 +54,7 @@ internal static class TwirpHookRunner
                 }
                 catch (Exception exception)
                 {
-                    TwirpLog.HookFailed(logger, nameof(TwirpHooks.Error), context.Method.FullName, exception);
+                    TwirpLog.HookFailed(logger, nameof(TwirpHooks.Error), context.RouteName, exception);
                 }
             }
         }
@@ -72,7 +72,7 @@ internal static class TwirpHookRunner
                 }
                 catch (Exception exception)
                 {
-                    TwirpLog.HookFailed(logger, nameof(TwirpHooks.ResponseSent), context.Method.FullName, exception);
+                    TwirpLog.HookFailed(logger, nameof(TwirpHooks.ResponseSent), context.RouteName, exception);
                 }
             }
         }

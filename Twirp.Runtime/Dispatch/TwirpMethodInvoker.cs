@@ -2,7 +2,6 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Http.Timeouts;
 
 namespace Twirp;
 
@@ -87,70 +86,8 @@ internal abstract class TwirpMethodInvoker
 
     protected abstract Task ServeCoreAsync(TwirpContext context, ITwirpServerExchange exchange, TwirpInterceptor[] interceptors);
 
-    private async Task FailAsync(TwirpContext context, ITwirpServerExchange exchange, Exception exception)
-    {
-        if (context.Answered)
-        {
-            // An exchange interceptor threw after the answer went out: the client has its answer, so
-            // the failure is only logged; aborting now could destroy a complete response.
-            TwirpLog.FailedAfterAnswer(Runtime.Logger, Method.FullName, exception);
-            return;
-        }
-        var error = ToTwirpError(context, exception);
-        context.Error = error;
-        context.StatusCode = error.Code.ToHttpStatus();
-        await TwirpHookRunner.ErrorAsync(Runtime.Hooks, context, error, Runtime.Logger).ConfigureAwait(false);
-        if (exchange.HasStarted)
-        {
-            // The status line is gone; breaking the connection is the only honest signal left.
-            exchange.Abort();
-            return;
-        }
-        try
-        {
-            // Not the call's token: a timed-out call still gets its deadline_exceeded answer.
-            context.Answered = true;
-            await exchange.WriteErrorAsync(error, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception writeFailure)
-        {
-            TwirpLog.ErrorNotSent(Runtime.Logger, Method.FullName, writeFailure);
-        }
-    }
-
-    private TwirpException ToTwirpError(TwirpContext context, Exception exception)
-    {
-        var logger = Runtime.Logger;
-        if (exception is TwirpException twirpException)
-        {
-            if (twirpException.InnerException is { } cause && twirpException.Code.ToHttpStatus() >= 500)
-            {
-                // A server-side failure wrapped on purpose (TwirpException.Internal(msg, cause)): the
-                // cause is never sent, so the log is the only place it shows.
-                TwirpLog.CallFailedWithCause(logger, Method.FullName, twirpException.Code.ToWireName(), twirpException.Message, cause);
-            }
-            else
-            {
-                TwirpLog.CallFailed(logger, Method.FullName, twirpException.Code.ToWireName(), twirpException.Message);
-            }
-            return twirpException;
-        }
-        if (context.CancellationToken.IsCancellationRequested)
-        {
-            // Whatever the handler threw once the call was abandoned (OperationCanceledException, an
-            // IOException from a reset connection) is the cancellation, not a bug.
-            if (context.HttpContext?.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true)
-            {
-                TwirpLog.CallTimedOut(logger, Method.FullName);
-                return TwirpException.DeadlineExceeded("the request timed out");
-            }
-            TwirpLog.CallCanceled(logger, Method.FullName);
-            return TwirpException.Canceled("the request was canceled");
-        }
-        TwirpLog.HandlerFailed(logger, Method.FullName, exception);
-        var message = Runtime.EnableDetailedErrors ? exception.ToString() : "Internal error";
-        return TwirpException.Internal(message, exception);
-    }
+    private Task FailAsync(TwirpContext context, ITwirpServerExchange exchange, Exception exception) =>
+        Runtime.FailAsync(context, exchange, exception);
 
     private static TwirpInterceptor[] ResolveInterceptors(TwirpInterceptorRegistration[] registrations, IServiceProvider services, out bool[]? created)
     {

@@ -55,7 +55,7 @@ public sealed class TwirpServiceDispatcher
         var global = services.GetRequiredService<IOptions<TwirpOptions>>().Value;
         var perService = services.GetRequiredService<IOptions<TwirpServiceOptions<TService>>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Twirp.Server");
-        var runtime = new TwirpServiceRuntime(global, perService, new TwirpServiceActivator<TService>(), logger);
+        var runtime = new TwirpServiceRuntime(TService.Definition, global, perService, new TwirpServiceActivator<TService>(), logger);
         return new TwirpServiceDispatcher(TService.Definition, runtime);
     }
 
@@ -71,9 +71,9 @@ public sealed class TwirpServiceDispatcher
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(exchange);
-        if (!_invokers.TryGetValue(context.Method.Name, out var invoker) || !ReferenceEquals(invoker.Method, context.Method))
+        if (context.Method is not { } method || !_invokers.TryGetValue(method.Name, out var invoker) || !ReferenceEquals(invoker.Method, method))
         {
-            throw new ArgumentException($"{context.Method.FullName} is not a method of {Definition.FullName}.", nameof(context));
+            throw new ArgumentException($"{context.RouteName} is not a method of {Definition.FullName}.", nameof(context));
         }
         return invoker.DispatchAsync(context, exchange);
     }

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Twirp;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -20,7 +19,7 @@ public static class TwirpEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps every method of <typeparamref name="TService"/> to <c>{prefix}/{package.Service}/{Method}</c>,
-    /// plus (once per route builder) a low-priority catch-all that answers unknown Twirp routes with
+    /// plus (once per route pattern) a low-priority catch-all that answers unknown Twirp routes with
     /// <c>bad_route</c>. The service is resolved from DI per call, or created per call with its
     /// constructor's dependencies from DI. Attributes of the service class, then of each method's
     /// implementation, become endpoint metadata (<c>[Authorize]</c>, <c>[AllowAnonymous]</c>, ...).
@@ -33,10 +32,9 @@ public static class TwirpEndpointRouteBuilderExtensions
         var dispatcher = TwirpServiceDispatcher.Create<TService>(endpoints.ServiceProvider);
         var definition = dispatcher.Definition;
         var registry = endpoints.ServiceProvider.GetRequiredService<TwirpRouteRegistry>();
-        registry.Register(dispatcher.PathPrefix, definition.FullName);
-        if (registry.TryClaimCatchAll(endpoints))
+        if (registry.Register(endpoints, dispatcher.Runtime) is { } scope)
         {
-            MapCatchAll(endpoints, registry, dispatcher.Runtime.Logger);
+            MapCatchAll(endpoints, registry, scope);
         }
 
         var serviceAttributes = typeof(TService).GetCustomAttributes(inherit: true);
@@ -62,16 +60,22 @@ public static class TwirpEndpointRouteBuilderExtensions
     private static MethodInfo? FindHandler([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type serviceType, TwirpServerMethod serverMethod) =>
         serviceType.GetMethod(serverMethod.HandlerName, BindingFlags.Public | BindingFlags.Instance, new[] { serverMethod.Method.RequestType, typeof(TwirpContext) });
 
-    private static void MapCatchAll(IEndpointRouteBuilder endpoints, TwirpRouteRegistry registry, ILogger logger)
+    private static void MapCatchAll(IEndpointRouteBuilder endpoints, TwirpRouteRegistry registry, TwirpRouteRegistry.Scope scope)
     {
         var pattern = RoutePatternFactory.Parse(
             "/{**" + TwirpRouteRegistry.CatchAllParameter + "}",
             defaults: null,
-            parameterPolicies: new RouteValueDictionary { [TwirpRouteRegistry.CatchAllParameter] = new TwirpRouteRegistry.Constraint(registry) });
-        var endpoint = new TwirpBadRouteEndpoint(registry, logger);
+            parameterPolicies: new RouteValueDictionary { [TwirpRouteRegistry.CatchAllParameter] = new TwirpRouteRegistry.Constraint(scope) });
+        var endpoint = new TwirpBadRouteEndpoint(scope, registry.Logger);
         endpoints.Map(pattern, endpoint.HandleAsync)
             .WithDisplayName("Twirp bad route")
-            .Add(static builder => ((RouteEndpointBuilder)builder).Order = CatchAllOrder);
+            .Add(builder =>
+            {
+                var route = (RouteEndpointBuilder)builder;
+                route.Order = CatchAllOrder;
+                // Only now is the whole pattern known, group prefixes included.
+                registry.Bind(scope, route.RoutePattern.RawText);
+            });
     }
 
     private sealed class CompositeEndpointConventionBuilder(List<IEndpointConventionBuilder> builders) : IEndpointConventionBuilder

@@ -21,11 +21,6 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
         {
             return BadRoute(httpContext, $"unsupported method \"{request.Method}\" (only POST is allowed)");
         }
-        // Routing matches literals case-insensitively; Twirp routes are case-sensitive.
-        if (request.Path.Value is not { } path || !path.EndsWith(context.Method.FullName, StringComparison.Ordinal))
-        {
-            return BadRoute(httpContext, $"no handler for path \"{(request.PathBase + request.Path).Value}\"");
-        }
         if (!TwirpContentTypes.TryParse(request.ContentType, out var encoding))
         {
             return BadRoute(httpContext, $"unexpected Content-Type: \"{request.ContentType}\"");

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -8,23 +9,33 @@ namespace Twirp;
 
 /// <summary>
 /// Answers Twirp-looking requests no method endpoint took (unknown service or method, wrong prefix)
-/// with <c>bad_route</c> 404, as Twirp Go does, instead of an empty 404.
+/// with <c>bad_route</c> 404, as Twirp Go does, instead of an empty 404. When the path names a mapped
+/// service, that service's hooks run as Twirp Go's service handler runs them.
 /// </summary>
-internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry registry, ILogger logger)
+internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry.Scope scope, ILogger logger)
 {
     public Task HandleAsync(HttpContext httpContext)
     {
-        var request = httpContext.Request;
         var routePath = "/" + (httpContext.GetRouteValue(TwirpRouteRegistry.CatchAllParameter) as string);
+        string? actualPrefix = null;
+        if (scope.TryMatch(routePath, out var service) && service is not null)
+        {
+            actualPrefix = routePath.Substring(0, routePath.LastIndexOf('/', routePath.LastIndexOf('/') - 1));
+        }
+        return AnswerAsync(httpContext, service, Describe(httpContext, actualPrefix, service?.PathPrefix), service?.Logger ?? logger);
+    }
+
+    /// <summary>The <c>bad_route</c> Twirp Go answers, checked in its order: HTTP method, prefix, then path.</summary>
+    public static TwirpException Describe(HttpContext httpContext, string? actualPrefix, string? expectedPrefix)
+    {
+        var request = httpContext.Request;
         var fullPath = (request.PathBase + request.Path).Value ?? "/";
         string message;
         if (!HttpMethods.IsPost(request.Method))
         {
             message = $"unsupported method \"{request.Method}\" (only POST is allowed)";
         }
-        else if (registry.IsTwirpPath(routePath, out var expectedPrefix) && expectedPrefix is not null
-            && routePath.Substring(0, routePath.LastIndexOf('/', routePath.LastIndexOf('/') - 1)) is var actualPrefix
-            && !string.Equals(actualPrefix, expectedPrefix, System.StringComparison.Ordinal))
+        else if (expectedPrefix is not null && !string.Equals(actualPrefix, expectedPrefix, StringComparison.Ordinal))
         {
             message = $"invalid path prefix \"{actualPrefix}\", expected \"{expectedPrefix}\", on path \"{fullPath}\"";
         }
@@ -32,7 +43,20 @@ internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry registry, ILogger
         {
             message = $"no handler for path \"{fullPath}\"";
         }
-        TwirpLog.BadRoute(logger, request.Method, fullPath, message);
-        return TwirpHttp.WriteErrorAsync(httpContext, TwirpException.BadRoute(message, request.Method, fullPath), CancellationToken.None).AsTask();
+        return TwirpException.BadRoute(message, request.Method, fullPath);
+    }
+
+    /// <summary>
+    /// Answers <paramref name="badRoute"/>: through <paramref name="service"/>'s hooks when the path names
+    /// one, else directly (no service to attribute the request to).
+    /// </summary>
+    public static Task AnswerAsync(HttpContext httpContext, TwirpServiceRuntime? service, TwirpException badRoute, ILogger logger)
+    {
+        TwirpLog.BadRoute(logger, httpContext.Request.Method, (httpContext.Request.PathBase + httpContext.Request.Path).Value ?? "/", badRoute.Message);
+        if (service is null)
+        {
+            return TwirpHttp.WriteErrorAsync(httpContext, badRoute, CancellationToken.None).AsTask();
+        }
+        return service.AnswerBadRouteAsync(new TwirpContext(service.Definition, httpContext), new HttpServerExchange(httpContext), badRoute);
     }
 }

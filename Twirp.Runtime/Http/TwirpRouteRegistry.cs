@@ -3,78 +3,135 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Twirp;
 
 /// <summary>
-/// The prefixes and services mapped in an app, so the low-priority catch-all answers
-/// <c>bad_route</c> for Twirp-looking paths only and never takes an app's other 404s.
+/// The Twirp services mapped in an app, grouped by where their low-priority catch-all answers
+/// <c>bad_route</c>, so it answers Twirp-looking paths only and never takes an app's other 404s.
 /// </summary>
-internal sealed class TwirpRouteRegistry
+internal sealed class TwirpRouteRegistry(ILoggerFactory loggerFactory)
 {
     public const string CatchAllParameter = "twirpPath";
 
     private readonly object _gate = new();
-    private readonly ConditionalWeakTable<IEndpointRouteBuilder, object> _catchAllMapped = new();
-    // Copy-on-write: written at startup, read on every unmatched request without locks.
-    private Dictionary<string, string> _services = new(StringComparer.OrdinalIgnoreCase);
-    private string[] _prefixes = [];
+    private readonly ConditionalWeakTable<IEndpointRouteBuilder, Scope> _scopes = new();
+    private readonly Dictionary<string, Scope> _scopesByPattern = new(StringComparer.OrdinalIgnoreCase);
 
-    public void Register(string prefix, string serviceFullName)
+    public ILogger Logger { get; } = loggerFactory.CreateLogger("Twirp.Server");
+
+    /// <summary>
+    /// Adds <paramref name="service"/> to the scope of <paramref name="endpoints"/>. Returns the scope
+    /// the first time a route builder is seen: the caller then maps its catch-all.
+    /// </summary>
+    public Scope? Register(IEndpointRouteBuilder endpoints, TwirpServiceRuntime service)
     {
         lock (_gate)
         {
-            var services = new Dictionary<string, string>(_services, StringComparer.OrdinalIgnoreCase) { [serviceFullName] = prefix };
-            _services = services;
-            if (prefix.Length > 0 && Array.IndexOf(_prefixes, prefix) < 0)
+            var isNew = !_scopes.TryGetValue(endpoints, out var scope);
+            if (scope is null)
             {
-                _prefixes = [.. _prefixes, prefix];
+                scope = new Scope();
+                _scopes.Add(endpoints, scope);
             }
-        }
-    }
-
-    /// <summary>Returns true once per route builder: the first time, the caller maps the catch-all.</summary>
-    public bool TryClaimCatchAll(IEndpointRouteBuilder endpoints)
-    {
-        lock (_gate)
-        {
-            return _catchAllMapped.TryAdd(endpoints, this);
+            scope.Add(service);
+            return isNew ? scope : null;
         }
     }
 
     /// <summary>
-    /// Whether <paramref name="path"/> is a Twirp route: under a mapped prefix, or
-    /// <c>.../{known service}/{method}</c> (a wrong prefix, or a service mapped without one).
+    /// Called when the catch-all of <paramref name="scope"/> is built, with its whole route pattern
+    /// (group prefixes included). Two route builders with the same pattern (two <c>MapGroup("/x")</c>)
+    /// would map two equal catch-alls, an ambiguous match for every unknown path: the second one merges
+    /// its services into the first and its catch-all stops matching.
     /// </summary>
-    public bool IsTwirpPath(string path, out string? expectedPrefix)
+    public void Bind(Scope scope, string? pattern)
     {
-        expectedPrefix = null;
-        var lastSlash = path.LastIndexOf('/');
-        if (lastSlash > 0)
+        if (pattern is null)
         {
-            var serviceStart = path.LastIndexOf('/', lastSlash - 1) + 1;
-            if (_services.TryGetValue(path.Substring(serviceStart, lastSlash - serviceStart), out var prefix))
+            return;
+        }
+        lock (_gate)
+        {
+            if (!_scopesByPattern.TryGetValue(pattern, out var owner))
             {
-                expectedPrefix = prefix;
-                return true;
+                _scopesByPattern[pattern] = scope;
+            }
+            else if (owner != scope)
+            {
+                scope.MergeInto(owner);
             }
         }
-        foreach (var mappedPrefix in _prefixes)
-        {
-            if (path.Length > mappedPrefix.Length
-                && path[mappedPrefix.Length] == '/'
-                && path.StartsWith(mappedPrefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
-    /// <summary>Restricts the catch-all to <see cref="IsTwirpPath"/>.</summary>
-    public sealed class Constraint(TwirpRouteRegistry registry) : IRouteConstraint
+    /// <summary>The services mapped through one route builder (or several with the same pattern).</summary>
+    public sealed class Scope
+    {
+        // Copy-on-write: written at startup under the registry's lock, read on every unmatched request without locks.
+        private Dictionary<string, TwirpServiceRuntime> _services = new(StringComparer.OrdinalIgnoreCase);
+        private string[] _prefixes = [];
+        private Scope? _mergedInto;
+
+        public bool IsActive => _mergedInto is null;
+
+        public void Add(TwirpServiceRuntime service)
+        {
+            if (_mergedInto is { } owner)
+            {
+                owner.Add(service);
+                return;
+            }
+            _services = new Dictionary<string, TwirpServiceRuntime>(_services, StringComparer.OrdinalIgnoreCase) { [service.Definition.FullName] = service };
+            if (service.PathPrefix.Length > 0 && Array.IndexOf(_prefixes, service.PathPrefix) < 0)
+            {
+                _prefixes = [.. _prefixes, service.PathPrefix];
+            }
+        }
+
+        public void MergeInto(Scope owner)
+        {
+            foreach (var service in _services.Values)
+            {
+                owner.Add(service);
+            }
+            _mergedInto = owner;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="path"/> (relative to the route builder) is a Twirp route:
+        /// <c>.../{mapped service}/{anything}</c> (<paramref name="service"/> is then that service, matched
+        /// ignoring case as routing does), or anything under a mapped prefix.
+        /// </summary>
+        public bool TryMatch(string path, out TwirpServiceRuntime? service)
+        {
+            service = null;
+            var lastSlash = path.LastIndexOf('/');
+            if (lastSlash > 0)
+            {
+                var serviceStart = path.LastIndexOf('/', lastSlash - 1) + 1;
+                if (_services.TryGetValue(path.Substring(serviceStart, lastSlash - serviceStart), out service))
+                {
+                    return true;
+                }
+            }
+            foreach (var mappedPrefix in _prefixes)
+            {
+                if (path.Length > mappedPrefix.Length
+                    && path[mappedPrefix.Length] == '/'
+                    && path.StartsWith(mappedPrefix, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Restricts a catch-all to its scope's Twirp routes; a merged scope's catch-all matches nothing.</summary>
+    public sealed class Constraint(Scope scope) : IRouteConstraint
     {
         public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
-            values.TryGetValue(routeKey, out var value) && registry.IsTwirpPath("/" + value, out _);
+            scope.IsActive && values.TryGetValue(routeKey, out var value) && scope.TryMatch("/" + value, out _);
     }
 }

@@ -20,6 +20,10 @@ public sealed class TwirpContext
     private IHeaderDictionary? _responseHeaders;
     private IServiceProvider? _services;
 
+    // The TwirpMethod called, or the TwirpServiceDefinition of a bad route: one field rather than two
+    // keeps the per-call allocation as small as it was.
+    private readonly object _target;
+
     /// <summary>Creates a context for <paramref name="method"/>, optionally bound to an HTTP exchange.</summary>
     /// <param name="method">The method being called.</param>
     /// <param name="httpContext">The HTTP exchange, or null for another transport or a unit test.</param>
@@ -27,22 +31,44 @@ public sealed class TwirpContext
     public TwirpContext(TwirpMethod method, HttpContext? httpContext = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
-        Method = method;
+        _target = method;
         HttpContext = httpContext;
         CancellationToken = httpContext?.RequestAborted ?? cancellationToken;
     }
 
-    /// <summary>The method being called.</summary>
-    public TwirpMethod Method { get; }
+    /// <summary>
+    /// Creates a context for a request to <paramref name="service"/> that names none of its methods (a
+    /// bad route): <see cref="Method"/> and <see cref="MethodName"/> are null.
+    /// </summary>
+    /// <param name="service">The service the request's path names.</param>
+    /// <param name="httpContext">The HTTP exchange, or null for another transport or a unit test.</param>
+    /// <param name="cancellationToken">Used when there is no <paramref name="httpContext"/>; otherwise the request's abort token is.</param>
+    public TwirpContext(TwirpServiceDefinition service, HttpContext? httpContext = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _target = service;
+        HttpContext = httpContext;
+        CancellationToken = httpContext?.RequestAborted ?? cancellationToken;
+    }
+
+    /// <summary>
+    /// The method being called. Null only when the request names no method of the service (a bad route,
+    /// seen by the <c>RequestReceived</c>, <c>Error</c> and <c>ResponseSent</c> hooks); always set in
+    /// handlers, interceptors and the <c>RequestRouted</c> and <c>ResponsePrepared</c> hooks.
+    /// </summary>
+    public TwirpMethod? Method => _target as TwirpMethod;
 
     /// <summary>The proto package of the service, empty when it has none.</summary>
-    public string Package => Method.Package;
+    public string Package => _target is TwirpMethod method ? method.Package : ((TwirpServiceDefinition)_target).Package;
 
     /// <summary>The service's name as written in the <c>.proto</c>.</summary>
-    public string ServiceName => Method.ServiceName;
+    public string ServiceName => _target is TwirpMethod method ? method.ServiceName : ((TwirpServiceDefinition)_target).Name;
 
-    /// <summary>The method's name as written in the <c>.proto</c>.</summary>
-    public string MethodName => Method.Name;
+    /// <summary>The method's name as written in the <c>.proto</c>; null when <see cref="Method"/> is.</summary>
+    public string? MethodName => Method?.Name;
+
+    /// <summary><c>package.Service/Method</c>, or <c>package.Service</c> for a bad route: what logs name.</summary>
+    internal string RouteName => _target is TwirpMethod method ? method.FullName : ((TwirpServiceDefinition)_target).FullName;
 
     /// <summary>The HTTP exchange, or null when the call came over another transport or from a test.</summary>
     public HttpContext? HttpContext { get; }

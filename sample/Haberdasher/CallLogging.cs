@@ -27,11 +27,11 @@ public static partial class CallLogging
             var elapsed = Stopwatch.GetElapsedTime((long)context.Items[StartKey]!);
             if (context.Error is { } error)
             {
-                CallFailed(logger, context.Method.FullName, context.Encoding, context.StatusCode, error.Code.ToWireName(), error.Message, elapsed.TotalMilliseconds);
+                CallFailed(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, context.StatusCode, error.Code.ToWireName(), error.Message, elapsed.TotalMilliseconds);
             }
             else
             {
-                CallSucceeded(logger, context.Method.FullName, context.Encoding, context.StatusCode, elapsed.TotalMilliseconds);
+                CallSucceeded(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, context.StatusCode, elapsed.TotalMilliseconds);
             }
             return default;
         },
