@@ -298,6 +298,57 @@ public class HostingTests
     }
 
     [Test]
+    public async Task Per_service_null_body_limit_removes_the_global_limit_for_that_service_only()
+    {
+        var big = "{\"text\":\"" + new string('x', 1000) + "\"}";
+        await using var app = await TwirpTestApp.StartAsync(
+            a =>
+            {
+                a.MapTwirp<EchoService>();
+                a.MapTwirp<PingerService>();
+            },
+            s => { AddEcho(s); s.AddTwirp().AddServiceOptions<EchoService>(o => o.MaxRequestBodySize = null); },
+            o => o.MaxRequestBodySize = 100);
+
+        var echo = await app.PostJsonAsync(EchoPaths.Say, big);
+        var ping = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/twirp/Pinger/Ping", "{\"from\":\"" + new string('x', 1000) + "\"}"));
+
+        Assert.That(echo.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((ping.Code, ping.Msg), Is.EqualTo(("resource_exhausted", "request body too large: the limit is 100 bytes")), "unset inherits the global limit");
+    }
+
+    [Test]
+    public async Task Clearing_MaxRequestBodySizeSpecified_inherits_the_global_limit_again()
+    {
+        await using var app = await TwirpTestApp.StartAsync(
+            a => a.MapTwirp<EchoService>(),
+            s =>
+            {
+                AddEcho(s);
+                s.AddTwirp()
+                    .AddServiceOptions<EchoService>(o => o.MaxRequestBodySize = null)
+                    .AddServiceOptions<EchoService>(o => o.MaxRequestBodySizeSpecified = false);
+            },
+            o => o.MaxRequestBodySize = 100);
+
+        var error = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync(EchoPaths.Say, "{\"text\":\"" + new string('x', 1000) + "\"}"));
+
+        Assert.That(error.Msg, Is.EqualTo("request body too large: the limit is 100 bytes"));
+    }
+
+    [Test]
+    public void Per_service_body_limit_is_unspecified_until_set_even_to_null()
+    {
+        var options = new TwirpServiceOptions<EchoService>();
+        var unset = (options.MaxRequestBodySize, options.MaxRequestBodySizeSpecified);
+
+        options.MaxRequestBodySize = null;
+
+        Assert.That(unset, Is.EqualTo(((long?)null, false)));
+        Assert.That((options.MaxRequestBodySize, options.MaxRequestBodySizeSpecified), Is.EqualTo(((long?)null, true)));
+    }
+
+    [Test]
     public async Task Body_over_the_limit_with_content_length_is_resource_exhausted_without_reading_it()
     {
         await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>(), AddEcho, o => o.MaxRequestBodySize = 100);

@@ -17,7 +17,7 @@ internal sealed class TwirpServiceRuntime
     {
         Definition = definition;
         PathPrefix = NormalizePrefix(service.PathPrefix ?? global.PathPrefix);
-        MaxRequestBodySize = service.MaxRequestBodySize ?? global.MaxRequestBodySize;
+        MaxRequestBodySize = service.MaxRequestBodySizeSpecified ? service.MaxRequestBodySize : global.MaxRequestBodySize;
         EnableDetailedErrors = service.EnableDetailedErrors ?? global.EnableDetailedErrors;
         JsonCodec = new TwirpJsonCodec(service.Json ?? global.Json);
         Hooks = Concat(global.Hooks, service.Hooks);

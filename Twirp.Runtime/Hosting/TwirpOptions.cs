@@ -35,15 +35,47 @@ public sealed class TwirpOptions
 
 /// <summary>
 /// Options for one service, set with <c>AddTwirp().AddServiceOptions&lt;TService&gt;(o =&gt; ...)</c>.
-/// Null values inherit <see cref="TwirpOptions"/>; hooks and interceptors add to the global ones.
+/// Null values inherit <see cref="TwirpOptions"/> (except <see cref="MaxRequestBodySize"/>, inherited while
+/// unset); hooks and interceptors add to the global ones.
 /// </summary>
 public class TwirpServiceOptions
 {
     /// <summary>Overrides <see cref="TwirpOptions.PathPrefix"/> for this service.</summary>
     public string? PathPrefix { get; set; }
 
-    /// <summary>Overrides <see cref="TwirpOptions.MaxRequestBodySize"/> for this service.</summary>
-    public long? MaxRequestBodySize { get; set; }
+    private long? _maxRequestBodySize;
+
+    /// <summary>
+    /// Overrides <see cref="TwirpOptions.MaxRequestBodySize"/> for this service once set; setting it to
+    /// null removes the limit for this service (as grpc-dotnet's per-service <c>MaxReceiveMessageSize</c>).
+    /// Left unset, the global value applies.
+    /// </summary>
+    public long? MaxRequestBodySize
+    {
+        get => _maxRequestBodySize;
+        set
+        {
+            _maxRequestBodySize = value;
+            MaxRequestBodySizeSpecified = true;
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="MaxRequestBodySize"/> was set for this service (then even null overrides the
+    /// global limit). Set automatically by <see cref="MaxRequestBodySize"/>; set to false to inherit again.
+    /// </summary>
+    public bool MaxRequestBodySizeSpecified
+    {
+        get;
+        set
+        {
+            field = value;
+            if (!value)
+            {
+                _maxRequestBodySize = null;
+            }
+        }
+    }
 
     /// <summary>Overrides <see cref="TwirpOptions.EnableDetailedErrors"/> for this service.</summary>
     public bool? EnableDetailedErrors { get; set; }
