@@ -12,7 +12,7 @@ namespace Acme.Billing
     [global::System.CodeDom.Compiler.GeneratedCode("Twirp.SourceGen", "0.1.0")]
     internal partial class InvoicesClient : global::Twirp.TwirpClient, global::Twirp.ITwirpClient<InvoicesClient>
     {
-        private static readonly global::Twirp.TwirpMethod[] s_twirpMethods = new global::Twirp.TwirpMethod[] { InvoicesTwirp.Create, InvoicesTwirp.Void };
+        private static readonly global::Twirp.TwirpMethod[] s_twirpMethods = new global::Twirp.TwirpMethod[] { global::Acme.Billing.InvoicesTwirp.Create, global::Acme.Billing.InvoicesTwirp.Void };
 
         /// <summary>Creates a client that sends its calls through <paramref name="httpClient"/>.</summary>
         /// <param name="httpClient">The HTTP client; its <c>BaseAddress</c> is the server unless the options name one.</param>
@@ -22,12 +22,12 @@ namespace Acme.Billing
         {
         }
 
-        /// <summary>The service's methods, as described in <see cref="InvoicesTwirp"/>: full names, request and response types.</summary>
+        /// <summary>The service's methods, as described in <see cref="global::Acme.Billing.InvoicesTwirp"/>: full names, request and response types.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Twirp.TwirpMethod> Methods => s_twirpMethods;
 
-        static string global::Twirp.ITwirpClient<InvoicesClient>.ServiceName => InvoicesTwirp.ServiceName;
+        static string global::Twirp.ITwirpClient<InvoicesClient>.ServiceName => global::Acme.Billing.InvoicesTwirp.ServiceName;
 
-        static string global::Twirp.ITwirpClient<InvoicesClient>.ServiceFullName => InvoicesTwirp.ServiceFullName;
+        static string global::Twirp.ITwirpClient<InvoicesClient>.ServiceFullName => global::Acme.Billing.InvoicesTwirp.ServiceFullName;
 
         static global::System.Collections.Generic.IReadOnlyList<global::Twirp.TwirpMethod> global::Twirp.ITwirpClient<InvoicesClient>.Methods => s_twirpMethods;
 
@@ -38,44 +38,44 @@ namespace Acme.Billing
         ///
         /// Idempotent.
         /// </summary>
-        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Create</c>; <see cref="InvoicesTwirp.Create"/> describes the method.</remarks>
+        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Create</c>; <see cref="global::Acme.Billing.InvoicesTwirp.Create"/> describes the method.</remarks>
         /// <param name="request">The request message.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
         /// <returns>The response message.</returns>
         /// <exception cref="global::Twirp.TwirpException">The service answered with an error.</exception>
         public global::System.Threading.Tasks.Task<global::Acme.Billing.CreateResponse> CreateAsync(global::Acme.Billing.CreateRequest request, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync(InvoicesTwirp.Create, request, null, cancellationToken);
+            base.CallAsync(global::Acme.Billing.InvoicesTwirp.Create, request, null, cancellationToken);
 
         /// <summary>
         /// Creates an invoice for &lt;customer&gt; &amp; returns it.
         ///
         /// Idempotent.
         /// </summary>
-        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Create</c>; <see cref="InvoicesTwirp.Create"/> describes the method.</remarks>
+        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Create</c>; <see cref="global::Acme.Billing.InvoicesTwirp.Create"/> describes the method.</remarks>
         /// <param name="request">The request message.</param>
         /// <param name="options">Options of this call, such as request headers.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
         /// <returns>The response message.</returns>
         /// <exception cref="global::Twirp.TwirpException">The service answered with an error.</exception>
         public global::System.Threading.Tasks.Task<global::Acme.Billing.CreateResponse> CreateAsync(global::Acme.Billing.CreateRequest request, global::Twirp.TwirpCallOptions options, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync(InvoicesTwirp.Create, request, options, cancellationToken);
+            base.CallAsync(global::Acme.Billing.InvoicesTwirp.Create, request, options, cancellationToken);
 
         /// <summary>
         /// Calls <c>Void</c>.
         /// </summary>
-        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Void</c>; <see cref="InvoicesTwirp.Void"/> describes the method.</remarks>
+        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Void</c>; <see cref="global::Acme.Billing.InvoicesTwirp.Void"/> describes the method.</remarks>
         /// <param name="request">The request message.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
         /// <returns>The response message.</returns>
         /// <exception cref="global::Twirp.TwirpException">The service answered with an error.</exception>
         [global::System.Obsolete]
         public global::System.Threading.Tasks.Task<global::Acme.Billing.VoidResponse> VoidAsync(global::Acme.Billing.VoidRequest request, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync(InvoicesTwirp.Void, request, null, cancellationToken);
+            base.CallAsync(global::Acme.Billing.InvoicesTwirp.Void, request, null, cancellationToken);
 
         /// <summary>
         /// Calls <c>Void</c>.
         /// </summary>
-        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Void</c>; <see cref="InvoicesTwirp.Void"/> describes the method.</remarks>
+        /// <remarks>Posts to <c>acme.billing.v1.Invoices/Void</c>; <see cref="global::Acme.Billing.InvoicesTwirp.Void"/> describes the method.</remarks>
         /// <param name="request">The request message.</param>
         /// <param name="options">Options of this call, such as request headers.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
@@ -83,6 +83,6 @@ namespace Acme.Billing
         /// <exception cref="global::Twirp.TwirpException">The service answered with an error.</exception>
         [global::System.Obsolete]
         public global::System.Threading.Tasks.Task<global::Acme.Billing.VoidResponse> VoidAsync(global::Acme.Billing.VoidRequest request, global::Twirp.TwirpCallOptions options, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync(InvoicesTwirp.Void, request, options, cancellationToken);
+            base.CallAsync(global::Acme.Billing.InvoicesTwirp.Void, request, options, cancellationToken);
     }
 }

@@ -73,7 +73,7 @@ public class ServerEmitterTests
     {
         var source = ServerEmitter.Emit(Service(methods: new[] { Method("MakeHat") }));
 
-        Assert.That(source, Does.Contain("(HaberdasherTwirp.MakeHat, nameof(MakeHat), static (service, request, context) => service.MakeHat(request, context))"));
+        Assert.That(source, Does.Contain("(global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat, nameof(MakeHat), static (service, request, context) => service.MakeHat(request, context))"));
     }
 
     [TestCase(false)]

@@ -12,7 +12,7 @@ namespace Twirp.Example.Haberdasher
     [global::System.CodeDom.Compiler.GeneratedCode("Twirp.SourceGen", "0.1.0")]
     public partial class HaberdasherClient : global::Twirp.TwirpClient, global::Twirp.ITwirpClient<HaberdasherClient>
     {
-        private static readonly global::Twirp.TwirpMethod[] s_twirpMethods = new global::Twirp.TwirpMethod[] { HaberdasherTwirp.MakeHat };
+        private static readonly global::Twirp.TwirpMethod[] s_twirpMethods = new global::Twirp.TwirpMethod[] { global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat };
 
         /// <summary>Creates a client that sends its calls through <paramref name="httpClient"/>.</summary>
         /// <param name="httpClient">The HTTP client; its <c>BaseAddress</c> is the server unless the options name one.</param>
@@ -22,12 +22,12 @@ namespace Twirp.Example.Haberdasher
         {
         }
 
-        /// <summary>The service's methods, as described in <see cref="HaberdasherTwirp"/>: full names, request and response types.</summary>
+        /// <summary>The service's methods, as described in <see cref="global::Twirp.Example.Haberdasher.HaberdasherTwirp"/>: full names, request and response types.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Twirp.TwirpMethod> Methods => s_twirpMethods;
 
-        static string global::Twirp.ITwirpClient<HaberdasherClient>.ServiceName => HaberdasherTwirp.ServiceName;
+        static string global::Twirp.ITwirpClient<HaberdasherClient>.ServiceName => global::Twirp.Example.Haberdasher.HaberdasherTwirp.ServiceName;
 
-        static string global::Twirp.ITwirpClient<HaberdasherClient>.ServiceFullName => HaberdasherTwirp.ServiceFullName;
+        static string global::Twirp.ITwirpClient<HaberdasherClient>.ServiceFullName => global::Twirp.Example.Haberdasher.HaberdasherTwirp.ServiceFullName;
 
         static global::System.Collections.Generic.IReadOnlyList<global::Twirp.TwirpMethod> global::Twirp.ITwirpClient<HaberdasherClient>.Methods => s_twirpMethods;
 
@@ -36,24 +36,24 @@ namespace Twirp.Example.Haberdasher
         /// <summary>
         /// MakeHat produces a hat of mysterious, randomly-selected color!
         /// </summary>
-        /// <remarks>Posts to <c>twirp.example.haberdasher.Haberdasher/MakeHat</c>; <see cref="HaberdasherTwirp.MakeHat"/> describes the method.</remarks>
+        /// <remarks>Posts to <c>twirp.example.haberdasher.Haberdasher/MakeHat</c>; <see cref="global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat"/> describes the method.</remarks>
         /// <param name="request">The request message.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
         /// <returns>The response message.</returns>
         /// <exception cref="global::Twirp.TwirpException">The service answered with an error.</exception>
         public global::System.Threading.Tasks.Task<global::Twirp.Example.Haberdasher.Hat> MakeHatAsync(global::Twirp.Example.Haberdasher.Size request, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync(HaberdasherTwirp.MakeHat, request, null, cancellationToken);
+            base.CallAsync(global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat, request, null, cancellationToken);
 
         /// <summary>
         /// MakeHat produces a hat of mysterious, randomly-selected color!
         /// </summary>
-        /// <remarks>Posts to <c>twirp.example.haberdasher.Haberdasher/MakeHat</c>; <see cref="HaberdasherTwirp.MakeHat"/> describes the method.</remarks>
+        /// <remarks>Posts to <c>twirp.example.haberdasher.Haberdasher/MakeHat</c>; <see cref="global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat"/> describes the method.</remarks>
         /// <param name="request">The request message.</param>
         /// <param name="options">Options of this call, such as request headers.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
         /// <returns>The response message.</returns>
         /// <exception cref="global::Twirp.TwirpException">The service answered with an error.</exception>
         public global::System.Threading.Tasks.Task<global::Twirp.Example.Haberdasher.Hat> MakeHatAsync(global::Twirp.Example.Haberdasher.Size request, global::Twirp.TwirpCallOptions options, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync(HaberdasherTwirp.MakeHat, request, options, cancellationToken);
+            base.CallAsync(global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat, request, options, cancellationToken);
     }
 }

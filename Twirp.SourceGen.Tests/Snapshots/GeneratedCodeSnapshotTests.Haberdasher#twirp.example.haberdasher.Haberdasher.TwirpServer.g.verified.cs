@@ -17,11 +17,11 @@ namespace Twirp.Example.Haberdasher
         public abstract global::System.Threading.Tasks.Task<global::Twirp.Example.Haberdasher.Hat> MakeHat(global::Twirp.Example.Haberdasher.Size request, global::Twirp.TwirpContext context);
 
         private static readonly global::Twirp.TwirpServiceDefinition s_twirpDefinition = new(
-            HaberdasherTwirp.Package,
-            HaberdasherTwirp.ServiceName,
+            global::Twirp.Example.Haberdasher.HaberdasherTwirp.Package,
+            global::Twirp.Example.Haberdasher.HaberdasherTwirp.ServiceName,
             new global::Twirp.TwirpServerMethod[]
             {
-                global::Twirp.TwirpServerMethod.Create<HaberdasherBase, global::Twirp.Example.Haberdasher.Size, global::Twirp.Example.Haberdasher.Hat>(HaberdasherTwirp.MakeHat, nameof(MakeHat), static (service, request, context) => service.MakeHat(request, context)),
+                global::Twirp.TwirpServerMethod.Create<HaberdasherBase, global::Twirp.Example.Haberdasher.Size, global::Twirp.Example.Haberdasher.Hat>(global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat, nameof(MakeHat), static (service, request, context) => service.MakeHat(request, context)),
             });
 
         static global::Twirp.TwirpServiceDefinition global::Twirp.ITwirpService.Definition => s_twirpDefinition;

@@ -13,13 +13,12 @@ internal static class ClientEmitter
 
     public static string ClassName(ServiceModel service) => service.CSharpName + "Client";
 
-    public static string Emit(ServiceModel service)
+    public static string Emit(ServiceModel service) => EmitHelpers.EmitFile(service, WriteTypes);
+
+    private static void WriteTypes(SourceWriter writer, ServiceModel service)
     {
-        var writer = new SourceWriter();
-        EmitHelpers.WriteFileHeader(writer, service);
-        var hasNamespace = EmitHelpers.OpenNamespace(writer, service);
         var className = ClassName(service);
-        var methods = MethodsEmitter.ClassName(service);
+        var methods = EmitHelpers.QualifiedName(service, MethodsEmitter.ClassName(service));
         var self = $"global::Twirp.ITwirpClient<{className}>";
 
         EmitHelpers.WriteDocComment(writer, service.Comment, $"Client of the <c>{service.FullName}</c> Twirp service.");
@@ -56,31 +55,25 @@ internal static class ClientEmitter
         {
             var returnType = $"global::System.Threading.Tasks.Task<{method.ResponseCSharpType}>";
             var name = method.CSharpName + "Async";
-            var descriptor = $"{methods}.{method.CSharpName}";
+            var descriptor = $"{methods}.{MethodsEmitter.DescriptorName(service, method)}";
 
             writer.WriteLine();
             WriteMethodDocs(writer, service, method, descriptor, withOptions: false);
             writer.WriteLine($"public {returnType} {name}({method.RequestCSharpType} request, global::System.Threading.CancellationToken cancellationToken = default) =>");
-            writer.WriteLine($"    CallAsync({descriptor}, request, null, cancellationToken);");
+            writer.WriteLine($"    base.CallAsync({descriptor}, request, null, cancellationToken);");
             writer.WriteLine();
             WriteMethodDocs(writer, service, method, descriptor, withOptions: true);
             writer.WriteLine($"public {returnType} {name}({method.RequestCSharpType} request, global::Twirp.TwirpCallOptions options, global::System.Threading.CancellationToken cancellationToken = default) =>");
-            writer.WriteLine($"    CallAsync({descriptor}, request, options, cancellationToken);");
+            writer.WriteLine($"    base.CallAsync({descriptor}, request, options, cancellationToken);");
         }
         writer.CloseBlock();
-
-        if (hasNamespace)
-        {
-            writer.CloseBlock();
-        }
-        return writer.ToString();
     }
 
     private static System.Collections.Generic.IEnumerable<string> MethodReferences(ServiceModel service, string methods)
     {
         foreach (var method in service.Methods)
         {
-            yield return methods + "." + method.CSharpName;
+            yield return methods + "." + MethodsEmitter.DescriptorName(service, method);
         }
     }
 

@@ -9,13 +9,12 @@ internal static class ServerEmitter
 
     public static string ClassName(ServiceModel service) => service.CSharpName + "Base";
 
-    public static string Emit(ServiceModel service)
+    public static string Emit(ServiceModel service) => EmitHelpers.EmitFile(service, WriteTypes);
+
+    private static void WriteTypes(SourceWriter writer, ServiceModel service)
     {
-        var writer = new SourceWriter();
-        EmitHelpers.WriteFileHeader(writer, service);
-        var hasNamespace = EmitHelpers.OpenNamespace(writer, service);
         var className = ClassName(service);
-        var methods = MethodsEmitter.ClassName(service);
+        var methods = EmitHelpers.QualifiedName(service, MethodsEmitter.ClassName(service));
 
         EmitHelpers.WriteDocComment(writer, service.Comment, $"Base class for servers of the <c>{service.FullName}</c> Twirp service. Implement it and call <c>app.MapTwirp&lt;T&gt;()</c>.");
         EmitHelpers.WriteObsoleteIfDeprecated(writer, service.IsDeprecated);
@@ -44,7 +43,7 @@ internal static class ServerEmitter
             }
             writer.WriteLine(
                 $"        global::Twirp.TwirpServerMethod.Create<{className}, {method.RequestCSharpType}, {method.ResponseCSharpType}>(" +
-                $"{methods}.{method.CSharpName}, nameof({method.CSharpName}), static (service, request, context) => service.{method.CSharpName}(request, context)),");
+                $"{methods}.{MethodsEmitter.DescriptorName(service, method)}, nameof({method.CSharpName}), static (service, request, context) => service.{method.CSharpName}(request, context)),");
             if (obsoleteCall)
             {
                 writer.WriteLine("#pragma warning restore CS0612, CS0618");
@@ -54,11 +53,5 @@ internal static class ServerEmitter
         writer.WriteLine();
         writer.WriteLine("static global::Twirp.TwirpServiceDefinition global::Twirp.ITwirpService.Definition => s_twirpDefinition;");
         writer.CloseBlock();
-
-        if (hasNamespace)
-        {
-            writer.CloseBlock();
-        }
-        return writer.ToString();
     }
 }
