@@ -102,6 +102,18 @@ public class BadRouteHookTests
     }
 
     [Test]
+    public async Task Prefix_in_the_wrong_case_is_an_invalid_prefix_not_a_call()
+    {
+        var (app, probe) = await StartAsync();
+        await using var _ = app;
+
+        var error = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/TWIRP/twirp.runtime.tests.Echo/Say", "{}"));
+
+        Assert.That(error.Msg, Is.EqualTo("invalid path prefix \"/TWIRP\", expected \"/twirp\", on path \"/TWIRP/twirp.runtime.tests.Echo/Say\""));
+        Assert.That(probe.Events, Is.EqualTo(EchoBadRouteEvents), "the handler never runs");
+    }
+
+    [Test]
     public async Task Known_service_under_a_wrong_prefix_runs_its_hooks()
     {
         var (app, probe) = await StartAsync();

@@ -7,15 +7,21 @@ namespace Twirp;
 /// <summary>The HTTP binding of one method: an endpoint's request delegate over the transport-neutral invoker.</summary>
 internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker)
 {
+    private readonly string _route = invoker.Runtime.PathPrefix + "/" + invoker.Method.FullName;
+
     public Task HandleAsync(HttpContext httpContext)
     {
-        // Routing matches literals case-insensitively; Twirp routes are case-sensitive, so "/Echo/say"
-        // names no method of the service: a bad route, whose context has no method.
-        if (httpContext.Request.Path.Value is { } path && path.EndsWith(invoker.Method.FullName, StringComparison.Ordinal))
+        // Routing matches literals case-insensitively; Twirp routes are case-sensitive, so
+        // "/twirp/pkg.Echo/say" or "/TWIRP/pkg.Echo/Say" name no method: a bad route, whose context has no method.
+        var path = httpContext.Request.Path.Value ?? string.Empty;
+        if (path.EndsWith(_route, StringComparison.Ordinal))
         {
             return invoker.DispatchAsync(new TwirpContext(invoker.Method, httpContext), new HttpServerExchange(httpContext));
         }
         var runtime = invoker.Runtime;
-        return TwirpBadRouteEndpoint.AnswerAsync(httpContext, runtime, TwirpBadRouteEndpoint.Describe(httpContext, null, null), runtime.Logger);
+        var badRoute = path.EndsWith("/" + invoker.Method.FullName, StringComparison.Ordinal)
+            ? TwirpBadRouteEndpoint.Describe(httpContext, path.Substring(path.Length - _route.Length, runtime.PathPrefix.Length), runtime.PathPrefix)
+            : TwirpBadRouteEndpoint.Describe(httpContext, null, null);
+        return TwirpBadRouteEndpoint.AnswerAsync(httpContext, runtime, badRoute, runtime.Logger);
     }
 }
