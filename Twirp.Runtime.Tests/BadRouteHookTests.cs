@@ -1,8 +1,10 @@
 using System;
+using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using Twirp.Runtime.Tests.Bare;
 
@@ -14,7 +16,7 @@ namespace Twirp.Runtime.Tests;
 /// </summary>
 public class BadRouteHookTests
 {
-    private static async Task<(TwirpTestApp App, CallProbe Probe)> StartAsync(Action<TwirpOptions>? configure = null)
+    private static async Task<(TwirpTestApp App, CallProbe Probe)> StartAsync(Action<TwirpOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var probe = new CallProbe();
         var app = await TwirpTestApp.StartAsync(
@@ -23,10 +25,14 @@ public class BadRouteHookTests
                 a.MapTwirp<EchoService>();
                 a.MapTwirp<PingerService>();
             },
-            s => s.AddSingleton(probe).AddScoped<ScopedDependency>()
-                .AddTwirp()
-                .AddServiceOptions<EchoService>(o => o.Hooks.Add(HookTests.Recording(probe, "echo")))
-                .AddServiceOptions<PingerService>(o => o.Hooks.Add(HookTests.Recording(probe, "pinger"))),
+            s =>
+            {
+                s.AddSingleton(probe).AddScoped<ScopedDependency>()
+                    .AddTwirp()
+                    .AddServiceOptions<EchoService>(o => o.Hooks.Add(HookTests.Recording(probe, "echo")))
+                    .AddServiceOptions<PingerService>(o => o.Hooks.Add(HookTests.Recording(probe, "pinger")));
+                services?.Invoke(s);
+            },
             o =>
             {
                 o.Hooks.Add(HookTests.Recording(probe, "global"));
@@ -176,12 +182,18 @@ public class BadRouteHookTests
     [Test]
     public async Task Failing_error_hook_on_a_bad_route_is_logged_and_the_answer_stands()
     {
-        var (app, probe) = await StartAsync(o => o.Hooks.Insert(0, new TwirpHooks { Error = (c, e) => throw new InvalidOperationException("hook bug") }));
+        var logs = new CapturingLoggerProvider();
+        var (app, probe) = await StartAsync(
+            o => o.Hooks.Insert(0, new TwirpHooks { Error = (c, e) => throw new InvalidOperationException("hook bug") }),
+            s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)));
         await using var _ = app;
 
         var error = await TwirpErrorBody.ReadAsync(await app.PostJsonAsync("/twirp/twirp.runtime.tests.Echo/Shout", "{}"));
 
         Assert.That((error.Status, error.Code), Is.EqualTo((404, "bad_route")));
         Assert.That(probe.Events, Is.EqualTo(EchoBadRouteEvents));
+        var hookFailure = logs.Entries.Single(e => e.Id.Id == 6);
+        Assert.That(hookFailure.Message, Is.EqualTo("Twirp Error hook failed for twirp.runtime.tests.Echo; the call's answer is unchanged."));
+        Assert.That(logs.Entries.Count(e => e.Id.Id == 5), Is.EqualTo(1), "the bad route is logged once");
     }
 }

@@ -12,7 +12,9 @@ namespace Twirp;
 /// Order for one call: <see cref="RequestReceived"/>, <see cref="RequestRouted"/>, then either
 /// <see cref="ResponsePrepared"/> or <see cref="Error"/>, and always <see cref="ResponseSent"/> last.
 /// A <see cref="TwirpException"/> thrown by <see cref="RequestReceived"/> or <see cref="RequestRouted"/>
-/// rejects the call with that error. Every hook gets the same <see cref="TwirpContext"/>; keep
+/// rejects the call with that error. A bad route naming a mapped service but none of its methods (as Twirp
+/// Go) runs <see cref="RequestReceived"/>, <see cref="Error"/> and <see cref="ResponseSent"/> of that
+/// service, with <see cref="TwirpContext.Method"/> null. Every hook gets the same <see cref="TwirpContext"/>; keep
 /// per-call data (timings) in <see cref="TwirpContext.Items"/>.
 /// </remarks>
 public sealed class TwirpHooks
