@@ -23,6 +23,9 @@ internal sealed class ProtoParser
     private int _index;
     private int _lastErrorToken = -1;
     private int _depth;
+    private readonly List<MessageMembers> _messageMembers = new();
+    private EnumMembers? _enumMembers;
+    private readonly List<ProtoOption> _bracketOptions = new();
 
     /// <summary>Lines with a lexical error: a parser error there is a consequence of it, not news.</summary>
     private readonly HashSet<int> _lexerErrorLines = new();
@@ -261,129 +264,94 @@ internal sealed class ProtoParser
 
     private ProtoMessage ParseMessageBodyCore(string name, ProtoMessageKind kind, ProtoComments comments, ProtoSpan nameSpan)
     {
-        var fields = new List<ProtoField>();
-        var oneofs = new List<ProtoOneof>();
-        var messages = new List<ProtoMessage>();
-        var enums = new List<ProtoEnum>();
-        var extends = new List<ProtoExtend>();
-        var extensionRanges = new List<ProtoRange>();
-        var reservedRanges = new List<ProtoRange>();
-        var reservedNames = new List<string>();
-        var options = new List<ProtoOption>();
-
-        while (!TryConsume("}"))
-        {
-            if (Current.Kind == TokenKind.EndOfFile)
-            {
-                Report(Current, $"Message '{name}' is not closed; add '}}'");
-                break;
-            }
-            var start = _index;
-            try
-            {
-                if (TryConsume(";"))
-                {
-                }
-                else if (IsKeyword("message") || IsVisibility("message"))
-                {
-                    messages.Add(ParseMessage());
-                }
-                else if (IsKeyword("enum") || IsVisibility("enum"))
-                {
-                    enums.Add(ParseEnum());
-                }
-                else if (IsKeyword("extensions"))
-                {
-                    Next();
-                    ParseRanges(extensionRanges, null, allowNames: false, ProtoLimits.MaxFieldNumber);
-                    if (Is("["))
-                    {
-                        ParseBracketOptions(new List<ProtoOption>());
-                    }
-                    ExpectEnd();
-                }
-                else if (IsKeyword("reserved"))
-                {
-                    Next();
-                    ParseRanges(reservedRanges, reservedNames, allowNames: true, ProtoLimits.MaxFieldNumber);
-                    ExpectEnd();
-                }
-                else if (IsKeyword("extend"))
-                {
-                    extends.Add(ParseExtend(messages));
-                }
-                else if (IsKeyword("option"))
-                {
-                    options.Add(ParseOptionStatement());
-                }
-                else if (IsKeyword("oneof"))
-                {
-                    ParseOneof(fields, oneofs, messages);
-                }
-                else
-                {
-                    fields.Add(ParseField(messages, oneofIndex: -1));
-                }
-            }
-            catch (ParseError)
-            {
-                Recover(start);
-            }
-        }
-
-        return new ProtoMessage(
+        var members = RentMessageMembers();
+        ParseBlockBody("Message '{0}' is not closed; add '}'", name, members,
+            static (parser, members) => parser.ParseMessageMember(members));
+        var message = new ProtoMessage(
             name,
             kind,
-            fields.ToEquatableArray(),
-            oneofs.ToEquatableArray(),
-            messages.ToEquatableArray(),
-            enums.ToEquatableArray(),
-            extends.ToEquatableArray(),
-            extensionRanges.ToEquatableArray(),
-            reservedRanges.ToEquatableArray(),
-            reservedNames.ToEquatableArray(),
-            options.ToEquatableArray(),
+            members.Fields.ToEquatableArray(),
+            members.Oneofs.ToEquatableArray(),
+            members.Messages.ToEquatableArray(),
+            members.Enums.ToEquatableArray(),
+            members.Extends.ToEquatableArray(),
+            members.ExtensionRanges.ToEquatableArray(),
+            members.ReservedRanges.ToEquatableArray(),
+            members.ReservedNames.ToEquatableArray(),
+            members.Options.ToEquatableArray(),
             comments,
             nameSpan);
+        ReturnMessageMembers(members);
+        return message;
     }
 
-    private void ParseOneof(List<ProtoField> fields, List<ProtoOneof> oneofs, List<ProtoMessage> messages)
+    private void ParseMessageMember(MessageMembers members)
+    {
+        if (IsKeyword("message") || IsVisibility("message"))
+        {
+            members.Messages.Add(ParseMessage());
+        }
+        else if (IsKeyword("enum") || IsVisibility("enum"))
+        {
+            members.Enums.Add(ParseEnum());
+        }
+        else if (IsKeyword("extensions"))
+        {
+            Next();
+            ParseRanges(members.ExtensionRanges, null, allowNames: false, ProtoLimits.MaxFieldNumber);
+            if (Is("["))
+            {
+                ParseBracketOptions();
+            }
+            ExpectEnd();
+        }
+        else if (IsKeyword("reserved"))
+        {
+            Next();
+            ParseRanges(members.ReservedRanges, members.ReservedNames, allowNames: true, ProtoLimits.MaxFieldNumber);
+            ExpectEnd();
+        }
+        else if (IsKeyword("extend"))
+        {
+            members.Extends.Add(ParseExtend(members.Messages));
+        }
+        else if (IsKeyword("option"))
+        {
+            members.Options.Add(ParseOptionStatement());
+        }
+        else if (IsKeyword("oneof"))
+        {
+            ParseOneof(members);
+        }
+        else
+        {
+            members.Fields.Add(ParseField(members.Messages, oneofIndex: -1));
+        }
+    }
+
+    private void ParseOneof(MessageMembers members)
     {
         Next();
         var nameToken = ExpectIdentifier("a oneof name");
         Expect("{");
-        var index = oneofs.Count;
-        var options = new List<ProtoOption>();
+        var name = Text(nameToken);
+        var index = members.Oneofs.Count;
         // Added before the body so the index is right even if the body has errors.
-        oneofs.Add(null!);
-        while (!TryConsume("}"))
-        {
-            if (Current.Kind == TokenKind.EndOfFile)
+        members.Oneofs.Add(null!);
+        var options = new List<ProtoOption>();
+        ParseBlockBody("Oneof '{0}' is not closed; add '}'", name, (members, index, options),
+            static (parser, state) =>
             {
-                Report(Current, $"Oneof '{Text(nameToken)}' is not closed; add '}}'");
-                break;
-            }
-            var start = _index;
-            try
-            {
-                if (TryConsume(";"))
+                if (parser.IsKeyword("option"))
                 {
-                }
-                else if (IsKeyword("option"))
-                {
-                    options.Add(ParseOptionStatement());
+                    state.options.Add(parser.ParseOptionStatement());
                 }
                 else
                 {
-                    fields.Add(ParseField(messages, index));
+                    state.members.Fields.Add(parser.ParseField(state.members.Messages, state.index));
                 }
-            }
-            catch (ParseError)
-            {
-                Recover(start);
-            }
-        }
-        oneofs[index] = new ProtoOneof(Text(nameToken), options.ToEquatableArray(), nameToken.Span);
+            });
+        members.Oneofs[index] = new ProtoOneof(name, options.ToEquatableArray(), nameToken.Span);
     }
 
     /// <summary>
@@ -426,7 +394,7 @@ internal sealed class ProtoParser
         var nameToken = ExpectIdentifier("a field name");
         Expect("=");
         var number = ParseFieldNumber();
-        var options = Is("[") ? ParseBracketOptions(new List<ProtoOption>()) : EquatableArray<ProtoOption>.Empty;
+        var options = Is("[") ? ParseBracketOptions() : EquatableArray<ProtoOption>.Empty;
         var end = ExpectEnd();
         var kind = ProtoLimits.IsScalarType(typeName) ? FieldKind.Scalar : FieldKind.Named;
         return new ProtoField(Text(nameToken), number, label, kind, typeName, oneofIndex, options, CommentsFor(first, end), nameToken.Span, typeSpan);
@@ -451,7 +419,7 @@ internal sealed class ProtoParser
         var nameToken = ExpectIdentifier("a field name");
         Expect("=");
         var number = ParseFieldNumber();
-        var options = Is("[") ? ParseBracketOptions(new List<ProtoOption>()) : EquatableArray<ProtoOption>.Empty;
+        var options = Is("[") ? ParseBracketOptions() : EquatableArray<ProtoOption>.Empty;
         var end = ExpectEnd();
 
         var name = Text(nameToken);
@@ -481,7 +449,7 @@ internal sealed class ProtoParser
         }
         Expect("=");
         var number = ParseFieldNumber();
-        var options = Is("[") ? ParseBracketOptions(new List<ProtoOption>()) : EquatableArray<ProtoOption>.Empty;
+        var options = Is("[") ? ParseBracketOptions() : EquatableArray<ProtoOption>.Empty;
         var open = Expect("{");
         var comments = CommentsFor(first, open);
         // protoc names the field after the group, lowercased, and the group's message after the group.
@@ -588,26 +556,8 @@ internal sealed class ProtoParser
         var extendeeSpan = SpanBetween(typeStart, _tokens[_index - 1]);
         Expect("{");
         var fields = new List<ProtoField>();
-        while (!TryConsume("}"))
-        {
-            if (Current.Kind == TokenKind.EndOfFile)
-            {
-                Report(Current, $"'extend {extendee}' is not closed; add '}}'");
-                break;
-            }
-            var start = _index;
-            try
-            {
-                if (!TryConsume(";"))
-                {
-                    fields.Add(ParseField(scopeMessages, oneofIndex: -1));
-                }
-            }
-            catch (ParseError)
-            {
-                Recover(start);
-            }
-        }
+        ParseBlockBody("'extend {0}' is not closed; add '}'", extendee, (fields, scopeMessages),
+            static (parser, state) => state.fields.Add(parser.ParseField(state.scopeMessages, oneofIndex: -1)));
         return new ProtoExtend(extendee, fields.ToEquatableArray(), extendeeSpan);
     }
 
@@ -623,65 +573,49 @@ internal sealed class ProtoParser
         var nameToken = ExpectIdentifier("an enum name");
         var open = Expect("{");
         var comments = CommentsFor(keyword, open);
-        var values = new List<ProtoEnumValue>();
-        var options = new List<ProtoOption>();
-        var reservedRanges = new List<ProtoRange>();
-        var reservedNames = new List<string>();
-        while (!TryConsume("}"))
+        var name = Text(nameToken);
+        var members = _enumMembers ??= new EnumMembers();
+        members.Clear();
+        ParseBlockBody("Enum '{0}' is not closed; add '}'", name, members, static (parser, members) => parser.ParseEnumMember(members));
+        return new ProtoEnum(name, members.Values.ToEquatableArray(), members.ReservedRanges.ToEquatableArray(),
+            members.ReservedNames.ToEquatableArray(), members.Options.ToEquatableArray(), comments, nameToken.Span);
+    }
+
+    private void ParseEnumMember(EnumMembers members)
+    {
+        if (IsKeyword("option") && !Peek(1, "="))
         {
-            if (Current.Kind == TokenKind.EndOfFile)
-            {
-                Report(Current, $"Enum '{Text(nameToken)}' is not closed; add '}}'");
-                break;
-            }
-            var start = _index;
-            try
-            {
-                if (TryConsume(";"))
-                {
-                }
-                else if (IsKeyword("option") && !Peek(1, "="))
-                {
-                    options.Add(ParseOptionStatement());
-                }
-                else if (IsKeyword("reserved") && !Peek(1, "="))
-                {
-                    Next();
-                    ParseRanges(reservedRanges, reservedNames, allowNames: true, int.MaxValue);
-                    ExpectEnd();
-                }
-                else
-                {
-                    var valueName = ExpectIdentifier("an enum value name");
-                    Expect("=");
-                    var negative = TryConsume("-");
-                    var numberToken = Current;
-                    if (numberToken.Kind != TokenKind.Integer)
-                    {
-                        throw Error(numberToken, $"Expected an integer for enum value '{Text(valueName)}' but found {Describe(numberToken)}");
-                    }
-                    Next();
-                    var number = 0;
-                    if (!TryParseInteger(numberToken, out var magnitude) || magnitude > (negative ? 2147483648UL : int.MaxValue))
-                    {
-                        Report(numberToken, $"Enum value '{Text(valueName)}' is out of the 32-bit integer range");
-                    }
-                    else
-                    {
-                        number = negative ? (int)(-(long)magnitude) : (int)magnitude;
-                    }
-                    var valueOptions = Is("[") ? ParseBracketOptions(new List<ProtoOption>()) : EquatableArray<ProtoOption>.Empty;
-                    ExpectEnd();
-                    values.Add(new ProtoEnumValue(Text(valueName), number, valueOptions, valueName.Span));
-                }
-            }
-            catch (ParseError)
-            {
-                Recover(start);
-            }
+            members.Options.Add(ParseOptionStatement());
+            return;
         }
-        return new ProtoEnum(Text(nameToken), values.ToEquatableArray(), reservedRanges.ToEquatableArray(), reservedNames.ToEquatableArray(),
-            options.ToEquatableArray(), comments, nameToken.Span);
+        if (IsKeyword("reserved") && !Peek(1, "="))
+        {
+            Next();
+            ParseRanges(members.ReservedRanges, members.ReservedNames, allowNames: true, int.MaxValue);
+            ExpectEnd();
+            return;
+        }
+        var valueName = ExpectIdentifier("an enum value name");
+        Expect("=");
+        var negative = TryConsume("-");
+        var numberToken = Current;
+        if (numberToken.Kind != TokenKind.Integer)
+        {
+            throw Error(numberToken, $"Expected an integer for enum value '{Text(valueName)}' but found {Describe(numberToken)}");
+        }
+        Next();
+        var number = 0;
+        if (!TryParseInteger(numberToken, out var magnitude) || magnitude > (negative ? 2147483648UL : int.MaxValue))
+        {
+            Report(numberToken, $"Enum value '{Text(valueName)}' is out of the 32-bit integer range");
+        }
+        else
+        {
+            number = negative ? (int)(-(long)magnitude) : (int)magnitude;
+        }
+        var valueOptions = Is("[") ? ParseBracketOptions() : EquatableArray<ProtoOption>.Empty;
+        ExpectEnd();
+        members.Values.Add(new ProtoEnumValue(Text(valueName), number, valueOptions, valueName.Span));
     }
 
     // ---- Services ----
@@ -692,40 +626,27 @@ internal sealed class ProtoParser
         var nameToken = ExpectIdentifier("a service name");
         var open = Expect("{");
         var comments = CommentsFor(keyword, open);
+        var name = Text(nameToken);
         var methods = new List<ProtoMethod>();
         var options = new List<ProtoOption>();
-        while (!TryConsume("}"))
-        {
-            if (Current.Kind == TokenKind.EndOfFile)
+        ParseBlockBody("Service '{0}' is not closed; add '}'", name, (methods, options, name),
+            static (parser, state) =>
             {
-                Report(Current, $"Service '{Text(nameToken)}' is not closed; add '}}'");
-                break;
-            }
-            var start = _index;
-            try
-            {
-                if (TryConsume(";"))
+                if (parser.IsKeyword("option"))
                 {
+                    state.options.Add(parser.ParseOptionStatement());
                 }
-                else if (IsKeyword("option"))
+                else if (parser.IsKeyword("rpc"))
                 {
-                    options.Add(ParseOptionStatement());
-                }
-                else if (IsKeyword("rpc"))
-                {
-                    methods.Add(ParseMethod());
+                    state.methods.Add(parser.ParseMethod());
                 }
                 else
                 {
-                    throw Error(Current, $"Expected 'rpc' or 'option' in service '{Text(nameToken)}' but found {Describe(Current)}");
+                    throw parser.Error(parser.Current,
+                        $"Expected 'rpc' or 'option' in service '{state.name}' but found {parser.Describe(parser.Current)}");
                 }
-            }
-            catch (ParseError)
-            {
-                Recover(start);
-            }
-        }
-        return new ProtoService(Text(nameToken), methods.ToEquatableArray(), options.ToEquatableArray(), comments, nameToken.Span);
+            });
+        return new ProtoService(name, methods.ToEquatableArray(), options.ToEquatableArray(), comments, nameToken.Span);
     }
 
     private ProtoMethod ParseMethod()
@@ -750,46 +671,120 @@ internal sealed class ProtoParser
         var outputSpan = SpanBetween(outputStart, _tokens[_index - 1]);
         Expect(")");
 
+        var name = Text(nameToken);
         var options = new List<ProtoOption>();
         Token end;
         if (Is("{"))
         {
             end = Next();
-            while (!TryConsume("}"))
-            {
-                if (Current.Kind == TokenKind.EndOfFile)
+            ParseBlockBody("Method '{0}' is not closed; add '}'", name, (options, name),
+                static (parser, state) =>
                 {
-                    Report(Current, $"Method '{Text(nameToken)}' is not closed; add '}}'");
-                    break;
-                }
-                var start = _index;
-                try
-                {
-                    if (TryConsume(";"))
+                    if (!parser.IsKeyword("option"))
                     {
+                        throw parser.Error(parser.Current, $"Expected 'option' in method '{state.name}' but found {parser.Describe(parser.Current)}");
                     }
-                    else if (IsKeyword("option"))
-                    {
-                        options.Add(ParseOptionStatement());
-                    }
-                    else
-                    {
-                        throw Error(Current, $"Expected 'option' in method '{Text(nameToken)}' but found {Describe(Current)}");
-                    }
-                }
-                catch (ParseError)
-                {
-                    Recover(start);
-                }
-            }
+                    state.options.Add(parser.ParseOptionStatement());
+                });
         }
         else
         {
             end = ExpectEnd();
         }
-        return new ProtoMethod(Text(nameToken), input, output, clientStreaming, serverStreaming, options.ToEquatableArray(),
+        return new ProtoMethod(name, input, output, clientStreaming, serverStreaming, options.ToEquatableArray(),
             CommentsFor(keyword, end), nameToken.Span, inputSpan, outputSpan);
     }
+
+    // ---- Blocks ----
+
+    /// <summary>
+    /// Reads a block's members up to and including the closing brace (the opening one is consumed): empty
+    /// statements are skipped, a broken member is reported and skipped to its end so the next one still
+    /// parses, and a file that ends inside the block gets <paramref name="notClosed"/>, a format whose
+    /// <c>{0}</c> is <paramref name="name"/>. <paramref name="parseMember"/> is a static lambda and
+    /// <paramref name="state"/> holds what it fills, so a block costs no delegate or closure.
+    /// </summary>
+    private void ParseBlockBody<TState>(string notClosed, string name, TState state, Action<ProtoParser, TState> parseMember)
+    {
+        while (!TryConsume("}"))
+        {
+            if (Current.Kind == TokenKind.EndOfFile)
+            {
+                Report(Current, notClosed.Replace("{0}", name));
+                break;
+            }
+            var start = _index;
+            try
+            {
+                if (!TryConsume(";"))
+                {
+                    parseMember(this, state);
+                }
+            }
+            catch (ParseError)
+            {
+                Recover(start);
+            }
+        }
+    }
+
+    /// <summary>What a message body collects. Bodies nest, so there is one set per nesting level, reused across messages.</summary>
+    private sealed class MessageMembers
+    {
+        public readonly List<ProtoField> Fields = new();
+        public readonly List<ProtoOneof> Oneofs = new();
+        public readonly List<ProtoMessage> Messages = new();
+        public readonly List<ProtoEnum> Enums = new();
+        public readonly List<ProtoExtend> Extends = new();
+        public readonly List<ProtoRange> ExtensionRanges = new();
+        public readonly List<ProtoRange> ReservedRanges = new();
+        public readonly List<string> ReservedNames = new();
+        public readonly List<ProtoOption> Options = new();
+
+        public void Clear()
+        {
+            Fields.Clear();
+            Oneofs.Clear();
+            Messages.Clear();
+            Enums.Clear();
+            Extends.Clear();
+            ExtensionRanges.Clear();
+            ReservedRanges.Clear();
+            ReservedNames.Clear();
+            Options.Clear();
+        }
+    }
+
+    /// <summary>What an enum body collects; enums hold no nested blocks, so one set serves the file.</summary>
+    private sealed class EnumMembers
+    {
+        public readonly List<ProtoEnumValue> Values = new();
+        public readonly List<ProtoRange> ReservedRanges = new();
+        public readonly List<string> ReservedNames = new();
+        public readonly List<ProtoOption> Options = new();
+
+        public void Clear()
+        {
+            Values.Clear();
+            ReservedRanges.Clear();
+            ReservedNames.Clear();
+            Options.Clear();
+        }
+    }
+
+    private MessageMembers RentMessageMembers()
+    {
+        // _depth is already this body's level (1 for a top-level message).
+        while (_messageMembers.Count < _depth)
+        {
+            _messageMembers.Add(new MessageMembers());
+        }
+        var members = _messageMembers[_depth - 1];
+        members.Clear();
+        return members;
+    }
+
+    private static void ReturnMessageMembers(MessageMembers members) => members.Clear();
 
     // ---- Options ----
 
@@ -803,8 +798,11 @@ internal sealed class ProtoParser
     }
 
     /// <summary><c>[name = value, ...]</c> after a field or enum value.</summary>
-    private EquatableArray<ProtoOption> ParseBracketOptions(List<ProtoOption> options)
+    private EquatableArray<ProtoOption> ParseBracketOptions()
     {
+        // Bracketed options never nest (an aggregate value is kept as text), so one list serves them all.
+        var options = _bracketOptions;
+        options.Clear();
         Expect("[");
         do
         {
