@@ -231,16 +231,26 @@ internal sealed class ProtoParser
 
     private ProtoMessage ParseMessage()
     {
-        var keyword = Next();
-        if (!IsText(keyword, "message"))
+        var nameToken = ParseDeclarationHead("message", "a message name", out var comments);
+        return ParseMessageBody(Text(nameToken), ProtoMessageKind.Message, comments, nameToken.Span);
+    }
+
+    /// <summary>
+    /// <c>[export|local] message|enum|service Name {</c>: returns the name token; the comments are the
+    /// declaration's, from its first token and its opening brace.
+    /// </summary>
+    private Token ParseDeclarationHead(string keyword, string what, out ProtoComments comments)
+    {
+        var first = Next();
+        if (!IsText(first, keyword))
         {
             // Edition 2024's 'export'/'local' only limits which files may use the type; C# names ignore it.
             Next();
         }
-        var nameToken = ExpectIdentifier("a message name");
+        var nameToken = ExpectIdentifier(what);
         var open = Expect("{");
-        var comments = CommentsFor(keyword, open);
-        return ParseMessageBody(Text(nameToken), ProtoMessageKind.Message, comments, nameToken.Span);
+        comments = CommentsFor(first, open);
+        return nameToken;
     }
 
     /// <summary>Parses statements up to and including the closing brace; the opening one is consumed.</summary>
@@ -565,14 +575,7 @@ internal sealed class ProtoParser
 
     private ProtoEnum ParseEnum()
     {
-        var keyword = Next();
-        if (!IsText(keyword, "enum"))
-        {
-            Next();
-        }
-        var nameToken = ExpectIdentifier("an enum name");
-        var open = Expect("{");
-        var comments = CommentsFor(keyword, open);
+        var nameToken = ParseDeclarationHead("enum", "an enum name", out var comments);
         var name = Text(nameToken);
         var members = _enumMembers ??= new EnumMembers();
         members.Clear();
@@ -622,10 +625,7 @@ internal sealed class ProtoParser
 
     private ProtoService ParseService()
     {
-        var keyword = Next();
-        var nameToken = ExpectIdentifier("a service name");
-        var open = Expect("{");
-        var comments = CommentsFor(keyword, open);
+        var nameToken = ParseDeclarationHead("service", "a service name", out var comments);
         var name = Text(nameToken);
         var methods = new List<ProtoMethod>();
         var options = new List<ProtoOption>();
