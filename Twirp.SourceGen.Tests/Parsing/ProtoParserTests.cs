@@ -40,6 +40,25 @@ public class ProtoParserTests
     }
 
     [Test]
+    public void Dotted_names_split_by_whitespace_or_comments_read_as_their_joined_parts()
+    {
+        var file = ParseClean("""
+            package a . b /* c */ .c;
+            message M {
+              . a.b . /* x */ c.T field = 1 [ ( a . opt ) . sub = 1, (.a.opt).other = 2 ];
+              a.b.c.T plain = 2;
+              option (a .opt) . sub = 3;
+            }
+            """);
+
+        Assert.That(file.Package, Is.EqualTo("a.b.c"));
+        var fields = file.Messages[0].Fields;
+        Assert.That(fields.Select(f => f.TypeName), Is.EqualTo(new[] { ".a.b.c.T", "a.b.c.T" }));
+        Assert.That(fields[0].Options.Select(o => o.Name), Is.EqualTo(new[] { "(a.opt).sub", "(.a.opt).other" }));
+        Assert.That(file.Messages[0].Options.Select(o => o.Name), Is.EqualTo(new[] { "(a.opt).sub" }));
+    }
+
+    [Test]
     public void Option_values_keep_every_literal_form()
     {
         var file = ParseClean("""

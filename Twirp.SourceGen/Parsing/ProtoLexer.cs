@@ -82,7 +82,7 @@ internal sealed class ProtoLexer
     private readonly List<LexerError> _errors = new();
 
     // Comment collection state, mirroring protoc's CommentCollector.
-    private StringBuilder? _buffer;
+    private readonly CommentText _buffer;
     private bool _hasComment;
     private bool _isLineComment;
     private bool _canAttachToPrevious;
@@ -99,13 +99,18 @@ internal sealed class ProtoLexer
     [System.ThreadStatic]
     private static List<TokenComments?>? t_comments;
 
+    [System.ThreadStatic]
+    private static CommentText? t_commentText;
+
     private ProtoLexer(string text)
     {
         _text = text;
         _tokens = t_tokens ?? new List<Token>(256);
         _comments = t_comments ?? new List<TokenComments?>(256);
+        _buffer = t_commentText ?? new CommentText();
         t_tokens = null;
         t_comments = null;
+        t_commentText = null;
         _tokens.Clear();
         _comments.Clear();
     }
@@ -119,6 +124,11 @@ internal sealed class ProtoLexer
             _comments.Clear();
             t_tokens = _tokens;
             t_comments = _comments;
+        }
+        if (_buffer.Capacity <= MaxPooledTokens)
+        {
+            _buffer.Clear();
+            t_commentText = _buffer;
         }
     }
 
@@ -167,7 +177,7 @@ internal sealed class ProtoLexer
     /// </summary>
     private void CollectComments(bool isStart)
     {
-        _buffer?.Clear();
+        _buffer.Clear();
         _hasComment = false;
         _isLineComment = false;
         _canAttachToPrevious = true;
@@ -244,7 +254,7 @@ internal sealed class ProtoLexer
                         {
                             MaybeDetachComment();
                         }
-                        FinishComments(_hasComment ? _buffer!.ToString() : null);
+                        FinishComments(_hasComment ? _buffer.ToString() : null);
                         return;
                     }
                     break;
@@ -457,20 +467,22 @@ internal sealed class ProtoLexer
         return CommentStart.None;
     }
 
-    private void ConsumeLineComment(StringBuilder buffer)
+    /// <param name="buffer">Where the text goes; null for a comment no token gets.</param>
+    private void ConsumeLineComment(CommentText? buffer)
     {
         var start = _position;
         var end = _text.IndexOf('\n', start);
         _position = end < 0 ? _text.Length : end;
-        buffer.Append(_text, start, _position - start);
+        buffer?.Append(_text, start, _position - start);
         if (_position < _text.Length)
         {
-            buffer.Append('\n');
+            buffer?.Append('\n');
             NewLine();
         }
     }
 
-    private void ConsumeBlockComment(StringBuilder buffer)
+    /// <param name="buffer">Where the text goes; null for a comment no token gets.</param>
+    private void ConsumeBlockComment(CommentText? buffer)
     {
         var commentStart = _position - 2;
         var commentLine = _line;
@@ -487,7 +499,7 @@ internal sealed class ProtoLexer
             _position = position;
             if (_position >= _text.Length)
             {
-                buffer.Append(_text, recordStart, _position - recordStart);
+                buffer?.Append(_text, recordStart, _position - recordStart);
                 _errors.Add(new LexerError(new ProtoSpan(commentStart, 2, commentLine, commentColumn, commentLine, commentColumn + 2),
                     "The block comment is not closed; add '*/'"));
                 return;
@@ -495,7 +507,7 @@ internal sealed class ProtoLexer
             var c = _text[_position];
             if (c == '\n')
             {
-                buffer.Append(_text, recordStart, _position + 1 - recordStart);
+                buffer?.Append(_text, recordStart, _position + 1 - recordStart);
                 NewLine();
                 // Like protoc, drop the indentation and one '*' that starts each following line.
                 SkipWhitespaceNoNewline();
@@ -515,7 +527,7 @@ internal sealed class ProtoLexer
                 _position++;
                 if (_position < _text.Length && _text[_position] == '/')
                 {
-                    buffer.Append(_text, recordStart, _position - 1 - recordStart);
+                    buffer?.Append(_text, recordStart, _position - 1 - recordStart);
                     _position++;
                     return;
                 }
@@ -527,7 +539,7 @@ internal sealed class ProtoLexer
         }
     }
 
-    private StringBuilder BufferForLineComment()
+    private CommentText BufferForLineComment()
     {
         // Consecutive line comments form one block; a block comment does not merge with them.
         if (_hasComment && !_isLineComment)
@@ -536,10 +548,10 @@ internal sealed class ProtoLexer
         }
         _hasComment = true;
         _isLineComment = true;
-        return _buffer ??= new StringBuilder();
+        return _buffer;
     }
 
-    private StringBuilder BufferForBlockComment()
+    private CommentText BufferForBlockComment()
     {
         if (_hasComment)
         {
@@ -547,12 +559,12 @@ internal sealed class ProtoLexer
         }
         _hasComment = true;
         _isLineComment = false;
-        return _buffer ??= new StringBuilder();
+        return _buffer;
     }
 
     private void ClearBuffer()
     {
-        _buffer?.Clear();
+        _buffer.Clear();
         _hasComment = false;
     }
 
@@ -564,13 +576,13 @@ internal sealed class ProtoLexer
         }
         if (_canAttachToPrevious)
         {
-            _trailing = _trailing is null ? _buffer!.ToString() : _trailing + _buffer;
+            _trailing = _trailing is null ? _buffer.ToString() : _trailing + _buffer.ToString();
             _hasTrailing = true;
             _canAttachToPrevious = false;
         }
         else
         {
-            (_detached ??= new List<string>()).Add(_buffer!.ToString());
+            (_detached ??= new List<string>()).Add(_buffer.ToString());
         }
         ClearBuffer();
         _commentCount++;
@@ -609,19 +621,15 @@ internal sealed class ProtoLexer
             switch (TryConsumeCommentStart())
             {
                 case CommentStart.Line:
-                    ConsumeLineComment(_scratch ??= new StringBuilder());
-                    _scratch.Clear();
+                    ConsumeLineComment(null);
                     continue;
                 case CommentStart.Block:
-                    ConsumeBlockComment(_scratch ??= new StringBuilder());
-                    _scratch.Clear();
+                    ConsumeBlockComment(null);
                     continue;
             }
             return;
         }
     }
-
-    private StringBuilder? _scratch;
 
     private void SkipWhitespaceNoNewline()
     {
@@ -669,4 +677,41 @@ internal sealed class ProtoLexer
     internal static bool IsAlphanumeric(char c) => IsLetter(c) || IsDigit(c);
 
     private static bool IsHexDigit(char c) => IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/// <summary>
+/// A comment block's text while it is collected: one char buffer reused for every comment of a file (and
+/// by the next file on the thread), so collecting a comment allocates only its final string.
+/// </summary>
+internal sealed class CommentText
+{
+    private char[] _chars = new char[256];
+    private int _length;
+
+    public int Capacity => _chars.Length;
+
+    public void Append(string text, int start, int count)
+    {
+        Reserve(count);
+        text.CopyTo(start, _chars, _length, count);
+        _length += count;
+    }
+
+    public void Append(char c)
+    {
+        Reserve(1);
+        _chars[_length++] = c;
+    }
+
+    public void Clear() => _length = 0;
+
+    public override string ToString() => new(_chars, 0, _length);
+
+    private void Reserve(int count)
+    {
+        if (_length + count > _chars.Length)
+        {
+            System.Array.Resize(ref _chars, System.Math.Max(_chars.Length * 2, _length + count));
+        }
+    }
 }

@@ -198,7 +198,7 @@ internal sealed class ProtoParser
         {
             Report(keyword, "The file already has a 'package' statement; a file has at most one");
         }
-        _package = ParseFullIdentifier(out _);
+        _package = ParseFullIdentifier();
         ExpectEnd();
     }
 
@@ -815,34 +815,29 @@ internal sealed class ProtoParser
 
     private ProtoOption ParseOption()
     {
-        var nameStart = Current;
-        var name = new StringBuilder();
+        var from = _index;
         while (true)
         {
             if (TryConsume("("))
             {
-                name.Append('(');
-                if (TryConsume("."))
-                {
-                    name.Append('.');
-                }
-                name.Append(ParseFullIdentifier(out _));
+                TryConsume(".");
+                SkipFullIdentifier();
                 Expect(")");
-                name.Append(')');
             }
             else
             {
-                name.Append(Text(ExpectIdentifier("an option name")));
+                ExpectIdentifier("an option name");
             }
             if (!TryConsume("."))
             {
                 break;
             }
-            name.Append('.');
         }
-        var span = SpanBetween(nameStart, _tokens[_index - 1]);
+        // The name as written, with parentheses and dots: exactly its tokens' text.
+        var name = JoinTokens(from, _index);
+        var span = SpanBetween(_tokens[from], _tokens[_index - 1]);
         Expect("=");
-        return ParseOptionValue(name.ToString(), span);
+        return ParseOptionValue(name, span);
     }
 
     private ProtoOption ParseOptionValue(string name, ProtoSpan span)
@@ -908,40 +903,53 @@ internal sealed class ProtoParser
     /// <summary>A type reference: <c>Foo</c>, <c>pkg.Foo.Bar</c> or fully qualified <c>.pkg.Foo</c>.</summary>
     private string ParseTypeName()
     {
-        var dot = Current;
-        if (!TryConsume("."))
-        {
-            return ParseFullIdentifier(out _);
-        }
-        var nameStart = Current;
-        var name = ParseFullIdentifier(out var contiguous);
-        return contiguous && nameStart.Start == dot.Start + 1 ? _text.Substring(dot.Start, name.Length + 1) : "." + name;
+        var from = _index;
+        TryConsume(".");
+        SkipFullIdentifier();
+        return JoinTokens(from, _index);
     }
 
     /// <summary><c>ident { "." ident }</c>; tokens may be separated by whitespace, as protoc allows.</summary>
-    private string ParseFullIdentifier(out bool contiguous)
+    private string ParseFullIdentifier()
     {
-        var first = ExpectIdentifier("a name");
-        var last = first;
-        contiguous = true;
-        StringBuilder? builder = null;
+        var from = _index;
+        SkipFullIdentifier();
+        return JoinTokens(from, _index);
+    }
+
+    private void SkipFullIdentifier()
+    {
+        ExpectIdentifier("a name");
         while (Is(".") && Peek(1, TokenKind.Identifier))
         {
-            var dot = Next();
-            var part = Next();
-            if (dot.Start != last.Start + last.Length || part.Start != dot.Start + 1)
-            {
-                contiguous = false;
-            }
-            builder ??= new StringBuilder().Append(_text, first.Start, first.Length);
-            builder.Append('.').Append(_text, part.Start, part.Length);
-            last = part;
+            _index += 2;
         }
-        if (builder is null)
+    }
+
+    /// <summary>
+    /// The text of tokens <paramref name="from"/> up to <paramref name="to"/> joined without what lies
+    /// between them (whitespace, comments), as protoc reads a dotted name. Almost always nothing does, and
+    /// the name is the source text, shared through the <see cref="NameTable"/>.
+    /// </summary>
+    private string JoinTokens(int from, int to)
+    {
+        var first = _tokens[from];
+        var last = _tokens[to - 1];
+        var length = 0;
+        for (var i = from; i < to; i++)
         {
-            return Text(first);
+            length += _tokens[i].Length;
         }
-        return contiguous ? _text.Substring(first.Start, last.Start + last.Length - first.Start) : builder.ToString();
+        if (length == last.Start + last.Length - first.Start)
+        {
+            return NameTable.Get(_text, first.Start, length);
+        }
+        var builder = new StringBuilder(length);
+        for (var i = from; i < to; i++)
+        {
+            builder.Append(_text, _tokens[i].Start, _tokens[i].Length);
+        }
+        return builder.ToString();
     }
 
     /// <summary>One or more adjacent string literals (protoc concatenates them), unescaped.</summary>
@@ -978,7 +986,7 @@ internal sealed class ProtoParser
         var backslash = _text.IndexOf('\\', start, end - start);
         if (backslash < 0)
         {
-            return _text.Substring(start, end - start);
+            return NameTable.Get(_text, start, end - start);
         }
 
         var bytes = new List<byte>(end - start);
@@ -1180,7 +1188,8 @@ internal sealed class ProtoParser
 
     // ---- Token helpers ----
 
-    private string Text(Token token) => _text.Substring(token.Start, token.Length);
+    /// <summary>A token's text; names repeat, so they come from the <see cref="NameTable"/>.</summary>
+    private string Text(Token token) => NameTable.Get(_text, token.Start, token.Length);
 
     private bool IsText(Token token, string text) =>
         token.Length == text.Length && string.CompareOrdinal(_text, token.Start, text, 0, text.Length) == 0;
