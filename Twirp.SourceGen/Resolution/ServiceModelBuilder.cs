@@ -161,14 +161,26 @@ internal static class ServiceModelBuilder
         }
         var lines = new List<string>();
         var pendingBlank = false;
-        foreach (var raw in text!.Split('\n'))
+        // Lines are found in place so each kept line is cut from the comment once.
+        for (var start = 0; start <= text!.Length;)
         {
-            var line = raw.TrimEnd();
-            if (line.Length > 0 && line[0] == ' ')
+            var end = text.IndexOf('\n', start);
+            if (end < 0)
             {
-                line = line.Substring(1);
+                end = text.Length;
             }
-            if (line.Length == 0)
+            var lineStart = start;
+            var lineEnd = end;
+            start = end + 1;
+            while (lineEnd > lineStart && char.IsWhiteSpace(text[lineEnd - 1]))
+            {
+                lineEnd--;
+            }
+            if (lineEnd > lineStart && text[lineStart] == ' ')
+            {
+                lineStart++;
+            }
+            if (lineEnd == lineStart)
             {
                 pendingBlank = lines.Count > 0;
                 continue;
@@ -178,7 +190,7 @@ internal static class ServiceModelBuilder
                 lines.Add(string.Empty);
                 pendingBlank = false;
             }
-            lines.Add(line);
+            lines.Add(text.Substring(lineStart, lineEnd - lineStart));
         }
         return lines.Count == 0 ? DocComment.None : new DocComment(lines.ToEquatableArray());
     }
