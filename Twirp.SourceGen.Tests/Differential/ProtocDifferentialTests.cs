@@ -92,7 +92,7 @@ public class ProtocDifferentialTests
         {
             var path = Path.Combine(root, relative);
             var paths = ProtoSearchPaths.Create(path, root, null, Array.Empty<string>());
-            return (ProtoParser.Parse(path, File.ReadAllText(path)), paths);
+            return (ProtoParser.Parse(path, File.ReadAllText(path), CommentRetention.All), paths);
         }).ToList();
         return ProtoCompilation.Create(inputs);
     }

@@ -7,7 +7,7 @@ namespace Twirp.SourceGen.Tests.Parsing;
 
 public class ProtoParserTests
 {
-    private static ProtoFileModel Parse(string text) => ProtoParser.Parse("test.proto", text);
+    private static ProtoFileModel Parse(string text) => ProtoParser.Parse("test.proto", text, CommentRetention.All);
 
     private static ProtoFileModel ParseClean(string text)
     {

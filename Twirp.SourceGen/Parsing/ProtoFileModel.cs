@@ -33,6 +33,16 @@ internal sealed record ProtoFileModel(
     public string? CSharpNamespaceOption => ProtoOption.FindString(Options, "csharp_namespace");
 }
 
+/// <summary>Which declarations' comments a parsed model keeps.</summary>
+internal enum CommentRetention : byte
+{
+    /// <summary>Services' and methods': the only ones the emitters turn into XML docs.</summary>
+    ServicesAndMethods,
+
+    /// <summary>Every declaration's protoc records (messages, enums and fields too), e.g. to compare with protoc's descriptors.</summary>
+    All,
+}
+
 internal enum ImportKind : byte
 {
     Default,

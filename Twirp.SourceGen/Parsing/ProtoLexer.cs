@@ -54,11 +54,30 @@ internal readonly struct Token
 /// (leading), blocks separated from it by a blank line (detached), and a comment right after it on
 /// the same line (trailing). See <c>Tokenizer::NextWithComments</c> in protocolbuffers/protobuf.
 /// </summary>
+/// <remarks>
+/// Text is held as <see cref="CommentRef"/>s into the file's <see cref="CommentText"/> and becomes a string
+/// only when the parser keeps it: most comments (licence headers, enum values, options) document nothing
+/// the model holds.
+/// </remarks>
 internal sealed class TokenComments
 {
-    public string? Leading;
-    public List<string>? Detached;
-    public string? Trailing;
+    public CommentRef? Leading;
+    public List<CommentRef>? Detached;
+    public CommentRef? Trailing;
+}
+
+/// <summary>One comment block's text: where it is in the file's <see cref="CommentText"/>.</summary>
+internal readonly struct CommentRef
+{
+    public CommentRef(int start, int length)
+    {
+        Start = start;
+        Length = length;
+    }
+
+    public int Start { get; }
+
+    public int Length { get; }
 }
 
 /// <summary>A problem the lexer found: where, and a message that says what to do.</summary>
@@ -88,8 +107,8 @@ internal sealed class ProtoLexer
     private bool _canAttachToPrevious;
     private bool _hasTrailing;
     private int _commentCount;
-    private string? _trailing;
-    private List<string>? _detached;
+    private CommentRef? _trailing;
+    private List<CommentRef>? _detached;
 
     // Token buffers are reused by the next file parsed on the same thread: they are the bulk of what
     // lexing allocates, and no token outlives the parse (the model copies what it keeps).
@@ -125,7 +144,7 @@ internal sealed class ProtoLexer
             t_tokens = _tokens;
             t_comments = _comments;
         }
-        if (_buffer.Capacity <= MaxPooledTokens)
+        if (_buffer.Capacity <= MaxPooledCommentChars)
         {
             _buffer.Clear();
             t_commentText = _buffer;
@@ -134,12 +153,18 @@ internal sealed class ProtoLexer
 
     private const int MaxPooledTokens = 1 << 20;
 
+    /// <summary>Enough for the comments of the largest file in Google's APIs (Compute's, 4.3 MB of text).</summary>
+    private const int MaxPooledCommentChars = 1 << 22;
+
     public string Text => _text;
 
     public List<Token> Tokens => _tokens;
 
     /// <summary>Comments around each token, by token index; null when a token has none.</summary>
     public List<TokenComments?> Comments => _comments;
+
+    /// <summary>The text the <see cref="CommentRef"/>s in <see cref="Comments"/> point into.</summary>
+    public CommentText CommentText => _buffer;
 
     public List<LexerError> Errors => _errors;
 
@@ -167,7 +192,7 @@ internal sealed class ProtoLexer
         while (ReadToken());
     }
 
-    private string? _pendingLeading;
+    private CommentRef? _pendingLeading;
 
     /// <summary>
     /// Reads the whitespace and comments between the previous token and the next one and decides which
@@ -177,7 +202,7 @@ internal sealed class ProtoLexer
     /// </summary>
     private void CollectComments(bool isStart)
     {
-        _buffer.Clear();
+        _buffer.DiscardBlock();
         _hasComment = false;
         _isLineComment = false;
         _canAttachToPrevious = true;
@@ -254,7 +279,13 @@ internal sealed class ProtoLexer
                         {
                             MaybeDetachComment();
                         }
-                        FinishComments(_hasComment ? _buffer.ToString() : null);
+                        CommentRef? leading = null;
+                        if (_hasComment)
+                        {
+                            leading = _buffer.Current;
+                            _buffer.EndBlock();
+                        }
+                        FinishComments(leading);
                         return;
                     }
                     break;
@@ -263,7 +294,7 @@ internal sealed class ProtoLexer
     }
 
     /// <summary>Stores the previous token's trailing comment and the detached/leading comments for the next.</summary>
-    private void FinishComments(string? leading)
+    private void FinishComments(CommentRef? leading)
     {
         if (_trailing is not null && _tokens.Count > 0)
         {
@@ -564,7 +595,7 @@ internal sealed class ProtoLexer
 
     private void ClearBuffer()
     {
-        _buffer.Clear();
+        _buffer.EndBlock();
         _hasComment = false;
     }
 
@@ -576,13 +607,14 @@ internal sealed class ProtoLexer
         }
         if (_canAttachToPrevious)
         {
-            _trailing = _trailing is null ? _buffer.ToString() : _trailing + _buffer.ToString();
+            // The buffer only appends, so an earlier trailing block and this one are adjacent: extend it.
+            _trailing = _trailing is { } earlier ? new CommentRef(earlier.Start, earlier.Length + _buffer.Current.Length) : _buffer.Current;
             _hasTrailing = true;
             _canAttachToPrevious = false;
         }
         else
         {
-            (_detached ??= new List<string>()).Add(_buffer.ToString());
+            (_detached ??= new List<CommentRef>()).Add(_buffer.Current);
         }
         ClearBuffer();
         _commentCount++;
@@ -598,7 +630,7 @@ internal sealed class ProtoLexer
         // A lone comment between two tokens on one line belongs to neither.
         if (_hasTrailing && _trailing is not null)
         {
-            (_detached ??= new List<string>()).Insert(0, _trailing);
+            (_detached ??= new List<CommentRef>()).Insert(0, _trailing.Value);
             _trailing = null;
         }
         _canAttachToPrevious = false;
@@ -680,15 +712,20 @@ internal sealed class ProtoLexer
 }
 
 /// <summary>
-/// A comment block's text while it is collected: one char buffer reused for every comment of a file (and
-/// by the next file on the thread), so collecting a comment allocates only its final string.
+/// The text of a file's comment blocks, one after another in one char buffer that only grows (and is reused
+/// by the next file on the thread): collecting a comment allocates nothing, and a block becomes a string
+/// only when <see cref="ToString(CommentRef)"/> is asked for it.
 /// </summary>
 internal sealed class CommentText
 {
-    private char[] _chars = new char[256];
+    private char[] _chars = new char[4096];
     private int _length;
+    private int _blockStart;
 
     public int Capacity => _chars.Length;
+
+    /// <summary>The block being collected, from the end of the last finished one.</summary>
+    public CommentRef Current => new(_blockStart, _length - _blockStart);
 
     public void Append(string text, int start, int count)
     {
@@ -703,9 +740,16 @@ internal sealed class CommentText
         _chars[_length++] = c;
     }
 
-    public void Clear() => _length = 0;
+    /// <summary>Keeps the current block (something refers to it) and starts the next one after it.</summary>
+    public void EndBlock() => _blockStart = _length;
 
-    public override string ToString() => new(_chars, 0, _length);
+    /// <summary>Drops the current block's text: nothing refers to it.</summary>
+    public void DiscardBlock() => _length = _blockStart;
+
+    /// <summary>Empties the buffer for the next file.</summary>
+    public void Clear() => _length = _blockStart = 0;
+
+    public string ToString(CommentRef comment) => new(_chars, comment.Start, comment.Length);
 
     private void Reserve(int count)
     {

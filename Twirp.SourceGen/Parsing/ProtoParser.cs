@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Twirp.SourceGen.Diagnostics;
@@ -19,6 +20,8 @@ internal sealed class ProtoParser
     private readonly string _text;
     private readonly List<Token> _tokens;
     private readonly List<TokenComments?> _comments;
+    private readonly CommentText _commentText;
+    private readonly CommentRetention _commentRetention;
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private int _index;
     private int _lastErrorToken = -1;
@@ -37,12 +40,14 @@ internal sealed class ProtoParser
     private string _edition = string.Empty;
     private string? _package;
 
-    private ProtoParser(string path, ProtoLexer lexer)
+    private ProtoParser(string path, ProtoLexer lexer, CommentRetention commentRetention)
     {
         _path = path;
+        _commentRetention = commentRetention;
         _text = lexer.Text;
         _tokens = lexer.Tokens;
         _comments = lexer.Comments;
+        _commentText = lexer.CommentText;
         foreach (var error in lexer.Errors)
         {
             _lexerErrorLines.Add(error.Span.Line);
@@ -51,12 +56,13 @@ internal sealed class ProtoParser
     }
 
     /// <summary>Parses one file. Bad input becomes diagnostics in the model; an unexpected failure becomes TWIRP099.</summary>
-    public static ProtoFileModel Parse(string path, string text)
+    /// <param name="commentRetention">Whose comments the model keeps: by default those of services and methods, which the emitters use.</param>
+    public static ProtoFileModel Parse(string path, string text, CommentRetention commentRetention = CommentRetention.ServicesAndMethods)
     {
         try
         {
             var lexer = ProtoLexer.Tokenize(text);
-            var file = new ProtoParser(path, lexer).ParseFile();
+            var file = new ProtoParser(path, lexer, commentRetention).ParseFile();
             lexer.Release();
             return file;
         }
@@ -249,7 +255,7 @@ internal sealed class ProtoParser
         }
         var nameToken = ExpectIdentifier(what);
         var open = Expect("{");
-        comments = CommentsFor(first, open);
+        comments = keyword == "service" ? CommentsFor(first, open) : TypeCommentsFor(first, open);
         return nameToken;
     }
 
@@ -407,7 +413,7 @@ internal sealed class ProtoParser
         var options = Is("[") ? ParseBracketOptions() : EquatableArray<ProtoOption>.Empty;
         var end = ExpectEnd();
         var kind = ProtoLimits.IsScalarType(typeName) ? FieldKind.Scalar : FieldKind.Named;
-        return new ProtoField(Text(nameToken), number, label, kind, typeName, oneofIndex, options, CommentsFor(first, end), nameToken.Span, typeSpan);
+        return new ProtoField(Text(nameToken), number, label, kind, typeName, oneofIndex, options, TypeCommentsFor(first, end), nameToken.Span, typeSpan);
     }
 
     private ProtoField ParseMapField(Token first, FieldLabel label, List<ProtoMessage> scopeMessages, int oneofIndex)
@@ -444,7 +450,7 @@ internal sealed class ProtoParser
         var entryOptions = new[] { new ProtoOption("map_entry", OptionValueKind.Identifier, "true", mapToken.Span) };
         scopeMessages.Add(new ProtoMessage(entryName, ProtoMessageKind.MapEntry, entryFields.ToEquatableArray(), default, default, default, default,
             default, default, default, entryOptions.ToEquatableArray(), ProtoComments.None, nameToken.Span));
-        return new ProtoField(name, number, FieldLabel.Repeated, FieldKind.Map, entryName, oneofIndex, options, CommentsFor(first, end),
+        return new ProtoField(name, number, FieldLabel.Repeated, FieldKind.Map, entryName, oneofIndex, options, TypeCommentsFor(first, end),
             nameToken.Span, SpanBetween(mapToken, close));
     }
 
@@ -461,7 +467,7 @@ internal sealed class ProtoParser
         var number = ParseFieldNumber();
         var options = Is("[") ? ParseBracketOptions() : EquatableArray<ProtoOption>.Empty;
         var open = Expect("{");
-        var comments = CommentsFor(first, open);
+        var comments = TypeCommentsFor(first, open);
         // protoc names the field after the group, lowercased, and the group's message after the group.
         scopeMessages.Add(ParseMessageBody(name, ProtoMessageKind.Group, comments, nameToken.Span));
         return new ProtoField(name.ToLowerInvariant(), number, label, FieldKind.Group, name, oneofIndex, options, comments, nameToken.Span, nameToken.Span);
@@ -1143,19 +1149,36 @@ internal sealed class ProtoParser
     /// A declaration's comments as protoc's SourceCodeInfo records them: leading and detached from its
     /// first token, trailing from after the token that ends its first line (<c>;</c> or <c>{</c>).
     /// </summary>
+    /// <summary>
+    /// The comments of a message, enum or field: kept only with <see cref="CommentRetention.All"/>, because the
+    /// emitters document services and methods only, and Google's APIs are about half comments.
+    /// </summary>
+    private ProtoComments TypeCommentsFor(Token first, Token end) =>
+        _commentRetention == CommentRetention.All ? CommentsFor(first, end) : ProtoComments.None;
+
     private ProtoComments CommentsFor(Token first, Token end)
     {
         var firstComments = CommentsAt(first);
         var endComments = CommentsAt(end);
         // protoc records a leading or trailing comment only when it has text ("/**/" has none).
-        var leading = firstComments?.Leading is { Length: > 0 } l ? l : null;
-        var trailing = endComments?.Trailing is { Length: > 0 } t ? t : null;
+        var leading = firstComments?.Leading is { Length: > 0 } l ? _commentText.ToString(l) : null;
+        var trailing = endComments?.Trailing is { Length: > 0 } t ? _commentText.ToString(t) : null;
         var detached = firstComments?.Detached;
         if (leading is null && trailing is null && detached is null)
         {
             return ProtoComments.None;
         }
-        return new ProtoComments(leading, trailing, detached is null ? EquatableArray<string>.Empty : detached.ToEquatableArray());
+        return new ProtoComments(leading, trailing, detached is null ? EquatableArray<string>.Empty : DetachedText(detached));
+    }
+
+    private EquatableArray<string> DetachedText(List<CommentRef> detached)
+    {
+        var builder = ImmutableArray.CreateBuilder<string>(detached.Count);
+        foreach (var comment in detached)
+        {
+            builder.Add(_commentText.ToString(comment));
+        }
+        return new EquatableArray<string>(builder.MoveToImmutable());
     }
 
     private TokenComments? CommentsAt(Token token)

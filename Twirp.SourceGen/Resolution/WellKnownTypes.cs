@@ -35,7 +35,8 @@ internal static class WellKnownTypes
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream, Encoding.UTF8);
             var importPath = name.Substring(ResourcePrefix.Length);
-            files[importPath] = ProtoParser.Parse(importPath, reader.ReadToEnd());
+            // Parsed once per process, so they may as well be complete, comments and all, like protoc's copies.
+            files[importPath] = ProtoParser.Parse(importPath, reader.ReadToEnd(), CommentRetention.All);
         }
         return files;
     }
