@@ -873,8 +873,18 @@ internal sealed class ProtoParser
                     }
                 }
             }
-            var close = _tokens[_index - 1];
-            return new ProtoOption(name, OptionValueKind.Aggregate, _text.Substring(open.Start + 1, close.Start - open.Start - 1).Trim(), span);
+            // The text between the braces, trimmed, cut once.
+            var start = open.Start + 1;
+            var end = _tokens[_index - 1].Start;
+            while (start < end && char.IsWhiteSpace(_text[start]))
+            {
+                start++;
+            }
+            while (end > start && char.IsWhiteSpace(_text[end - 1]))
+            {
+                end--;
+            }
+            return new ProtoOption(name, OptionValueKind.Aggregate, _text.Substring(start, end - start), span);
         }
         var sign = string.Empty;
         if (Is("-") || Is("+"))
