@@ -29,27 +29,10 @@ public sealed class ConsumerProjects
         }
         """;
 
-    public const string ProtoWithMeasure = """
-        syntax = "proto3";
-
-        package e2e.hats;
-
-        option csharp_namespace = "E2E.Hats";
-
-        import "sizes.proto";
-
-        service Haberdasher {
-          rpc MakeHat(Size) returns (Hat);
-          // Measure tells the size of a hat.
-          rpc Measure(Hat) returns (Size);
-        }
-
-        message Hat {
-          int32 inches = 1;
-          string color = 2;
-          string name = 3;
-        }
-        """;
+    /// <summary>The user's edit: <see cref="Proto"/> with one more rpc.</summary>
+    public static readonly string ProtoWithMeasure = Proto.Replace(
+        "  rpc MakeHat(Size) returns (Hat);\n",
+        "  rpc MakeHat(Size) returns (Hat);\n  // Measure tells the size of a hat.\n  rpc Measure(Hat) returns (Size);\n");
 
     /// <summary>Imported by hats.proto, so import resolution (ProtoRoot) runs through a real build.</summary>
     public const string SizesProto = """
