@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Twirp.Client.Tests.Infrastructure;
 
@@ -31,14 +30,8 @@ public sealed class KestrelApp : IAsyncDisposable
 
     public static async Task<KestrelApp> StartAsync(Action<WebApplication> map, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddTwirp();
-        configureServices?.Invoke(builder.Services);
-        var app = builder.Build();
-        map(app);
-        await app.StartAsync();
+        var app = await TwirpServerApp.StartAsync(
+            static host => host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0)), map, configureServices);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new KestrelApp(app, new Uri(address));
     }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Twirp.Client.Tests.Infrastructure;
 
@@ -20,14 +19,7 @@ public sealed class TestServerApp : IAsyncDisposable
 
     public static async Task<TestServerApp> StartAsync(Action<WebApplication> map, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddTwirp();
-        configureServices?.Invoke(builder.Services);
-        var app = builder.Build();
-        map(app);
-        await app.StartAsync();
+        var app = await TwirpServerApp.StartAsync(static host => host.UseTestServer(), map, configureServices);
         return new TestServerApp(app);
     }
 
