@@ -3,6 +3,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
@@ -69,7 +70,7 @@ public class BadRouteHookTests
         {
             Error = (c, e) =>
             {
-                seen = $"{c.Package}|{c.ServiceName}|{c.MethodName ?? "null"}|{c.Method is null}|{c.Error?.Code}|{c.HttpContext?.Request.Path}";
+                seen = $"{c.Package}|{c.ServiceName}|{c.MethodName ?? "null"}|{c.Method is null}|{c.Error?.Code}|{c.GetHttpContext()?.Request.Path}";
                 return default;
             },
         }));

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Twirp.Runtime.Tests.Echo;
@@ -16,9 +17,9 @@ public class HookTests
     {
         RequestReceived = c => { probe.Events.Add(scope + ":received"); return default; },
         RequestRouted = c => { probe.Events.Add(scope + ":routed:" + c.Encoding); return default; },
-        ResponsePrepared = c => { probe.Events.Add(scope + ":prepared:" + c.StatusCode); return default; },
-        Error = (c, e) => { probe.Events.Add(scope + ":error:" + e.Code.ToWireName() + ":" + c.StatusCode); return default; },
-        ResponseSent = c => { probe.Events.Add(scope + ":sent:" + c.StatusCode); return default; },
+        ResponsePrepared = c => { probe.Events.Add(scope + ":prepared:" + c.GetHttpContext()!.Response.StatusCode); return default; },
+        Error = (c, e) => { probe.Events.Add(scope + ":error:" + e.Code.ToWireName() + ":" + e.Code.ToHttpStatus()); return default; },
+        ResponseSent = c => { probe.Events.Add(scope + ":sent:" + c.GetHttpContext()!.Response.StatusCode); return default; },
     };
 
     private static async Task<(TwirpTestApp App, CallProbe Probe)> StartAsync(Action<CallProbe, TwirpOptions>? configure = null)
@@ -134,7 +135,7 @@ public class HookTests
             ResponseSent = c =>
             {
                 elapsed = DateTime.UtcNow - (DateTime)c.Items["start"]!;
-                names = $"{c.Package}|{c.ServiceName}|{c.MethodName}|{c.HttpContext!.Request.Path}";
+                names = $"{c.Package}|{c.ServiceName}|{c.MethodName}|{c.GetHttpContext()!.Request.Path}";
                 return default;
             },
         }));
@@ -167,9 +168,9 @@ public sealed class RecordingInterceptor(CallProbe probe) : TwirpInterceptor, ID
 
     public override async Task InterceptExchangeAsync(TwirpContext context, TwirpExchangeContinuation continuation)
     {
-        probe.Events.Add("exchange:before:" + context.StatusCode);
+        probe.Events.Add("exchange:before:" + (context.Error?.Code.ToWireName() ?? "unanswered"));
         await continuation(context);
-        probe.Events.Add("exchange:after:" + context.StatusCode + ":" + (context.Error?.Code.ToWireName() ?? "ok"));
+        probe.Events.Add("exchange:after:" + context.GetHttpContext()!.Response.StatusCode + ":" + (context.Error?.Code.ToWireName() ?? "ok"));
     }
 
     public override async Task<TResponse> InterceptCallAsync<TRequest, TResponse>(TRequest request, TwirpContext context, TwirpCallContinuation<TRequest, TResponse> continuation)
@@ -225,7 +226,7 @@ public class InterceptorTests
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("{\"text\":\"hi+in+out\",\"repeat_count\":0}"));
         Assert.That(probe.Events, Is.EqualTo(new[]
         {
-            "exchange:before:0",
+            "exchange:before:unanswered",
             "call:before:{ \"text\": \"hi\" }",
             "handler",
             "call:after:{ \"text\": \"hi+in+out\" }",
@@ -269,7 +270,7 @@ public class InterceptorTests
 
         await app.PostJsonAsync(EchoPaths.Say, "{}");
 
-        Assert.That(probe.Events, Does.Contain("exchange:before:0"));
+        Assert.That(probe.Events, Does.Contain("exchange:before:unanswered"));
         Assert.That(RecordingInterceptor.Disposed, Is.EqualTo(before), "the container owns it");
     }
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Twirp.Runtime.Tests.Echo;
@@ -16,6 +17,9 @@ namespace Twirp.Runtime.Tests;
 /// </summary>
 public sealed class InMemoryExchange(byte[] request, TwirpEncoding encoding) : ITwirpServerExchange
 {
+    /// <summary>Set by a test to say the call's cancellation is its deadline passing.</summary>
+    public bool DeadlinePassed { get; set; }
+
     private readonly ArrayBufferWriter<byte> _response = new();
 
     public TwirpException? Error { get; private set; }
@@ -57,6 +61,8 @@ public sealed class InMemoryExchange(byte[] request, TwirpEncoding encoding) : I
         return default;
     }
 
+    public bool IsDeadlineExceeded => DeadlinePassed;
+
     public void Abort() => throw new InvalidOperationException("nothing to abort in memory");
 }
 
@@ -71,7 +77,7 @@ public class InProcessTransportTests
         services.AddTwirp(o => o.Hooks.Add(new TwirpHooks
         {
             RequestRouted = c => { hooks.Add("routed"); return default; },
-            ResponseSent = c => { hooks.Add("sent:" + c.StatusCode); return default; },
+            ResponseSent = c => { hooks.Add("sent:" + (c.Error?.Code.ToWireName() ?? "ok")); return default; },
         }));
         var provider = services.BuildServiceProvider();
         return (TwirpServiceDispatcher.Create<EchoService>(provider), provider, hooks);
@@ -90,9 +96,9 @@ public class InProcessTransportTests
 
         Assert.That(exchange.Error, Is.Null);
         Assert.That(EchoResponse.Parser.ParseFrom(exchange.Response).Text, Is.EqualTo("in process"));
-        Assert.That(context.HttpContext, Is.Null);
+        Assert.That(context.GetHttpContext(), Is.Null);
         Assert.That(context.ResponseHeaders["X-Echo"].ToString(), Is.EqualTo("yes"), "headers are kept on the context");
-        Assert.That(hooks, Is.EqualTo(new[] { "routed", "sent:200" }));
+        Assert.That(hooks, Is.EqualTo(new[] { "routed", "sent:ok" }));
     }
 
     [Test]
@@ -106,8 +112,53 @@ public class InProcessTransportTests
         await dispatcher.DispatchAsync(context, exchange);
 
         Assert.That(exchange.Error!.Code, Is.EqualTo(TwirpErrorCode.OutOfRange));
-        Assert.That(hooks, Is.EqualTo(new[] { "routed", "sent:400" }));
+        Assert.That(hooks, Is.EqualTo(new[] { "routed", "sent:out_of_range" }));
     }
+
+    [Test]
+    public async Task Cancellation_is_deadline_exceeded_when_the_exchange_says_its_deadline_passed_else_canceled()
+    {
+        var answers = new List<TwirpErrorCode>();
+        foreach (var deadlinePassed in new[] { true, false })
+        {
+            var (dispatcher, services, _) = Build();
+            await using var __ = services;
+            var probe = services.GetRequiredService<CallProbe>();
+            using var cancellation = new CancellationTokenSource();
+            await using var scope = services.CreateAsyncScope();
+            var exchange = new InMemoryExchange(new EchoRequest { Text = "wait" }.ToByteArray(), TwirpEncoding.Protobuf) { DeadlinePassed = deadlinePassed };
+            var context = new TwirpContext(EchoTwirp.Say, cancellation.Token) { RequestServices = scope.ServiceProvider, Deadline = DateTimeOffset.UtcNow };
+
+            var call = dispatcher.DispatchAsync(context, exchange);
+            await probe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            cancellation.Cancel();
+            await call.WaitAsync(TimeSpan.FromSeconds(10));
+            answers.Add(exchange.Error!.Code);
+        }
+
+        Assert.That(answers, Is.EqualTo(new[] { TwirpErrorCode.DeadlineExceeded, TwirpErrorCode.Canceled }));
+    }
+
+    [Test]
+    public async Task Handler_reads_the_transports_typed_feature_and_metadata_from_the_context()
+    {
+        var (dispatcher, services, _) = Build();
+        await using var _ = services;
+        await using var scope = services.CreateAsyncScope();
+        var probe = services.GetRequiredService<CallProbe>();
+        var transport = new InProcessCallFeature("caller-7");
+        var context = new TwirpContext(EchoTwirp.Say) { RequestServices = scope.ServiceProvider };
+        context.SetFeature(transport);
+        context.RequestHeaders["X-Tenant"] = "acme";
+
+        await dispatcher.DispatchAsync(context, new InMemoryExchange(new EchoRequest { Text = "hi" }.ToByteArray(), TwirpEncoding.Protobuf));
+
+        Assert.That(probe.LastContext!.GetFeature<InProcessCallFeature>(), Is.SameAs(transport));
+        Assert.That(probe.LastContext.RequestHeaders["X-Tenant"].ToString(), Is.EqualTo("acme"));
+        Assert.That(probe.LastContext.GetFeature<string>(), Is.Null, "a feature nobody set is absent");
+    }
+
+    private sealed record InProcessCallFeature(string Caller);
 
     [Test]
     public void Dispatcher_refuses_a_method_of_another_service()

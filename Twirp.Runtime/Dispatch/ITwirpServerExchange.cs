@@ -6,8 +6,8 @@ namespace Twirp;
 
 /// <summary>
 /// The transport's side of one Twirp call. <see cref="TwirpServiceDispatcher"/> drives it; the
-/// ASP.NET Core endpoint implements it over <c>HttpContext</c>, and another transport (a queue, an
-/// in-process channel) can implement it to serve the same service.
+/// ASP.NET Core endpoint implements it over <c>HttpContext</c>, the queue consumer over a leased task,
+/// and any other transport can implement it to serve the same service (see docs/transports.md).
 /// </summary>
 public interface ITwirpServerExchange
 {
@@ -39,8 +39,15 @@ public interface ITwirpServerExchange
     /// <summary>Sends what was written to <see cref="ResponseBody"/>.</summary>
     ValueTask CompleteResponseAsync(CancellationToken cancellationToken);
 
-    /// <summary>Answers with a Twirp error (the JSON body of <see cref="TwirpErrorJson"/>, status per its code).</summary>
+    /// <summary>Answers with a Twirp error (over HTTP: the JSON body of <see cref="TwirpErrorJson"/>, status per its code).</summary>
     ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the call was abandoned because its deadline passed (answered <c>deadline_exceeded</c>)
+    /// rather than because the caller went away (<c>canceled</c>); asked only once
+    /// <see cref="TwirpContext.CancellationToken"/> is signalled.
+    /// </summary>
+    bool IsDeadlineExceeded { get; }
 
     /// <summary>Abandons an exchange whose response started and cannot be completed.</summary>
     void Abort();

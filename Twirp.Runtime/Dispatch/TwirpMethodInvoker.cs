@@ -7,7 +7,7 @@ namespace Twirp;
 
 /// <summary>
 /// Serves calls of one method over any transport: hooks, checks, body, decoding, interceptors, handler,
-/// encoding, errors. Knows nothing of HTTP beyond the optional request-timeout feature.
+/// encoding, errors. Knows nothing of the transport beyond <see cref="ITwirpServerExchange"/>.
 /// </summary>
 internal abstract class TwirpMethodInvoker
 {
@@ -87,7 +87,7 @@ internal abstract class TwirpMethodInvoker
     protected abstract Task ServeCoreAsync(TwirpContext context, ITwirpServerExchange exchange, TwirpInterceptor[] interceptors);
 
     private Task FailAsync(TwirpContext context, ITwirpServerExchange exchange, Exception exception) =>
-        Runtime.FailAsync(context, exchange, exception);
+        Runtime.Errors.FailAsync(context, exchange, exception);
 
     private static TwirpInterceptor[] ResolveInterceptors(TwirpInterceptorRegistration[] registrations, IServiceProvider services, out bool[]? created)
     {
@@ -198,7 +198,6 @@ internal sealed class TwirpMethodInvoker<TService, TRequest, TResponse> : TwirpM
 
     private async Task WriteResponseAsync(TwirpContext context, ITwirpServerExchange exchange, TResponse response)
     {
-        context.StatusCode = 200;
         if (context.Encoding == TwirpEncoding.Protobuf)
         {
             var length = response.CalculateSize();

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
 
 namespace Twirp;
 
@@ -112,6 +113,9 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
 
     public ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken) =>
         TwirpHttp.WriteErrorAsync(httpContext, error, cancellationToken);
+
+    public bool IsDeadlineExceeded =>
+        httpContext.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
 
     public void Abort() => httpContext.Abort();
 

@@ -52,11 +52,11 @@ internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry.Scope scope, ILog
     /// </summary>
     public static Task AnswerAsync(HttpContext httpContext, TwirpServiceRuntime? service, TwirpException badRoute, ILogger logger)
     {
-        TwirpLog.BadRoute(logger, httpContext.Request.Method, (httpContext.Request.PathBase + httpContext.Request.Path).Value ?? "/", badRoute.Message);
+        TwirpHttpLog.BadRoute(logger, httpContext.Request.Method, (httpContext.Request.PathBase + httpContext.Request.Path).Value ?? "/", badRoute.Message);
         if (service is null)
         {
             return TwirpHttp.WriteErrorAsync(httpContext, badRoute, CancellationToken.None).AsTask();
         }
-        return service.AnswerBadRouteAsync(new TwirpContext(service.Definition, httpContext), new HttpServerExchange(httpContext), badRoute);
+        return service.Errors.AnswerBadRouteAsync(httpContext.CreateTwirpContext(method: null, service.Definition), new HttpServerExchange(httpContext), badRoute);
     }
 }

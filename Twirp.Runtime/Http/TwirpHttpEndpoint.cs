@@ -16,7 +16,7 @@ internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker)
         var path = httpContext.Request.Path.Value ?? string.Empty;
         if (path.EndsWith(_route, StringComparison.Ordinal))
         {
-            return invoker.DispatchAsync(new TwirpContext(invoker.Method, httpContext), new HttpServerExchange(httpContext));
+            return invoker.DispatchAsync(httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition), new HttpServerExchange(httpContext));
         }
         var runtime = invoker.Runtime;
         var badRoute = path.EndsWith("/" + invoker.Method.FullName, StringComparison.Ordinal)

@@ -6,10 +6,11 @@ using Microsoft.AspNetCore.Http;
 namespace Twirp;
 
 /// <summary>
-/// One call in progress, shared by the handler, hooks and interceptors: the method, the transport's
-/// exchange (the <see cref="Microsoft.AspNetCore.Http.HttpContext"/> over HTTP), the cancellation token,
-/// headers, the status answered so far and a bag for per-call state. Construct one directly in unit tests;
-/// no server is needed.
+/// One call in progress, shared by the handler, hooks and interceptors, whatever transport carried it:
+/// the method, the metadata (request and response headers), the deadline and cancellation, the call's
+/// services, a bag for per-call state, and the transport's own facts as typed features (over HTTP the
+/// <see cref="Microsoft.AspNetCore.Http.HttpContext"/>, reached with <c>context.GetHttpContext()</c>).
+/// Construct one directly in unit tests; no server is needed.
 /// </summary>
 public sealed class TwirpContext
 {
@@ -20,35 +21,36 @@ public sealed class TwirpContext
     private IHeaderDictionary? _responseHeaders;
     private IServiceProvider? _services;
 
+    // Most calls carry exactly one feature (the transport's): one slot, a dictionary only beyond it.
+    private Type? _firstFeatureType;
+    private object? _firstFeature;
+    private Dictionary<Type, object>? _moreFeatures;
+
     // The TwirpMethod called, or the TwirpServiceDefinition of a bad route: one field rather than two
-    // keeps the per-call allocation as small as it was.
+    // keeps the per-call allocation small.
     private readonly object _target;
 
-    /// <summary>Creates a context for <paramref name="method"/>, optionally bound to an HTTP exchange.</summary>
+    /// <summary>Creates a context for a call of <paramref name="method"/>.</summary>
     /// <param name="method">The method being called.</param>
-    /// <param name="httpContext">The HTTP exchange, or null for another transport or a unit test.</param>
-    /// <param name="cancellationToken">Used when there is no <paramref name="httpContext"/>; otherwise the request's abort token is.</param>
-    public TwirpContext(TwirpMethod method, HttpContext? httpContext = null, CancellationToken cancellationToken = default)
+    /// <param name="cancellationToken">Signalled when the call is abandoned (client gone, deadline passed, host stopping).</param>
+    public TwirpContext(TwirpMethod method, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
         _target = method;
-        HttpContext = httpContext;
-        CancellationToken = httpContext?.RequestAborted ?? cancellationToken;
+        CancellationToken = cancellationToken;
     }
 
     /// <summary>
     /// Creates a context for a request to <paramref name="service"/> that names none of its methods (a
     /// bad route): <see cref="Method"/> and <see cref="MethodName"/> are null.
     /// </summary>
-    /// <param name="service">The service the request's path names.</param>
-    /// <param name="httpContext">The HTTP exchange, or null for another transport or a unit test.</param>
-    /// <param name="cancellationToken">Used when there is no <paramref name="httpContext"/>; otherwise the request's abort token is.</param>
-    public TwirpContext(TwirpServiceDefinition service, HttpContext? httpContext = null, CancellationToken cancellationToken = default)
+    /// <param name="service">The service the request names.</param>
+    /// <param name="cancellationToken">Signalled when the call is abandoned.</param>
+    public TwirpContext(TwirpServiceDefinition service, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(service);
         _target = service;
-        HttpContext = httpContext;
-        CancellationToken = httpContext?.RequestAborted ?? cancellationToken;
+        CancellationToken = cancellationToken;
     }
 
     /// <summary>
@@ -70,11 +72,15 @@ public sealed class TwirpContext
     /// <summary><c>package.Service/Method</c>, or <c>package.Service</c> for a bad route: what logs name.</summary>
     internal string RouteName => _target is TwirpMethod method ? method.FullName : ((TwirpServiceDefinition)_target).FullName;
 
-    /// <summary>The HTTP exchange, or null when the call came over another transport or from a test.</summary>
-    public HttpContext? HttpContext { get; }
-
-    /// <summary>Signalled when the client goes away or the call is otherwise abandoned.</summary>
+    /// <summary>Signalled when the call is abandoned: the client went away, the deadline passed, the host is stopping.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// When the transport gives up on the call, if it says: a queued task's lease expiry, for example.
+    /// Null when the transport has no deadline it can tell in advance (over HTTP a request timeout
+    /// still cancels <see cref="CancellationToken"/> and is answered <c>deadline_exceeded</c>).
+    /// </summary>
+    public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>
     /// The encoding of the request, which the response uses too. Known once the request is routed
@@ -84,35 +90,80 @@ public sealed class TwirpContext
     public TwirpEncoding Encoding { get; set; }
 
     /// <summary>
-    /// The HTTP status of the answer: 0 until one is decided, 200 once the response is prepared, the
-    /// error's status once an error is.
+    /// The error the call is answered with, if any; set before the <c>Error</c> hooks run. Null once the
+    /// response is prepared means the call succeeded.
     /// </summary>
-    public int StatusCode { get; internal set; }
-
-    /// <summary>The error the call is answered with, if any; set before the <c>Error</c> hooks run.</summary>
     public TwirpException? Error { get; internal set; }
 
     /// <summary>Whether the answer (success or error) has been handed to the transport.</summary>
     internal bool Answered { get; set; }
 
     /// <summary>
-    /// The call's services: the request's scope over HTTP (so scoped dependencies are per call), else
-    /// what the transport set, else an empty provider.
+    /// The call's services: a scope per call, which the transport creates (over HTTP the request's
+    /// scope), else an empty provider.
     /// </summary>
     public IServiceProvider RequestServices
     {
-        get => _services ?? HttpContext?.RequestServices ?? NoServices;
+        get => _services ?? NoServices;
         set => _services = value;
     }
 
-    /// <summary>The request headers; over another transport or in a test, a writable empty collection.</summary>
-    public IHeaderDictionary RequestHeaders => HttpContext?.Request.Headers ?? (_requestHeaders ??= new HeaderDictionary());
+    /// <summary>
+    /// The request's metadata: HTTP request headers, a queued task's stored headers; in a test, a
+    /// writable empty collection. Keys are case-insensitive.
+    /// </summary>
+    public IHeaderDictionary RequestHeaders
+    {
+        get => _requestHeaders ??= new HeaderDictionary();
+        init => _requestHeaders = value;
+    }
 
-    /// <summary>Headers to send with the response (success or error); kept on the context when there is no HTTP exchange.</summary>
-    public IHeaderDictionary ResponseHeaders => HttpContext?.Response.Headers ?? (_responseHeaders ??= new HeaderDictionary());
+    /// <summary>
+    /// Metadata to send with the answer (success or error): HTTP response headers; kept on the context
+    /// when the transport has nowhere to send them.
+    /// </summary>
+    public IHeaderDictionary ResponseHeaders
+    {
+        get => _responseHeaders ??= new HeaderDictionary();
+        init => _responseHeaders = value;
+    }
 
     /// <summary>Per-call state shared by hooks, interceptors and the handler; allocated on first use.</summary>
     public IDictionary<object, object?> Items => _items ??= new Dictionary<object, object?>();
+
+    /// <summary>
+    /// The transport's feature of type <typeparamref name="TFeature"/>, or null: the
+    /// <see cref="Microsoft.AspNetCore.Http.HttpContext"/> over HTTP, the task's details over a queue.
+    /// Transports offer typed extension methods over this (<c>GetHttpContext()</c>).
+    /// </summary>
+    public TFeature? GetFeature<TFeature>()
+        where TFeature : class
+    {
+        if (_firstFeatureType == typeof(TFeature))
+        {
+            return (TFeature?)_firstFeature;
+        }
+        return _moreFeatures is not null && _moreFeatures.TryGetValue(typeof(TFeature), out var feature) ? (TFeature)feature : null;
+    }
+
+    /// <summary>Sets (or, with null, removes) the feature of type <typeparamref name="TFeature"/>; transports call it when they create the context.</summary>
+    public void SetFeature<TFeature>(TFeature? feature)
+        where TFeature : class
+    {
+        if (_firstFeatureType is null || _firstFeatureType == typeof(TFeature))
+        {
+            _firstFeatureType = feature is null ? null : typeof(TFeature);
+            _firstFeature = feature;
+            _moreFeatures?.Remove(typeof(TFeature));
+            return;
+        }
+        if (feature is null)
+        {
+            _moreFeatures?.Remove(typeof(TFeature));
+            return;
+        }
+        (_moreFeatures ??= new Dictionary<Type, object>())[typeof(TFeature)] = feature;
+    }
 
     private sealed class EmptyServiceProvider : IServiceProvider
     {

@@ -20,8 +20,8 @@ public abstract class TwirpInterceptor
 {
     /// <summary>
     /// Around the whole exchange: runs after the <c>RequestRouted</c> hooks and before the request body is
-    /// read; the continuation returns once the answer (success or error, see <see cref="TwirpContext.StatusCode"/>
-    /// and <see cref="TwirpContext.Error"/>) is written. Throw a <see cref="TwirpException"/> before calling
+    /// read; the continuation returns once the answer (success, or the error in <see cref="TwirpContext.Error"/>)
+    /// is written. Throw a <see cref="TwirpException"/> before calling
     /// the continuation to reject the call.
     /// </summary>
     public virtual Task InterceptExchangeAsync(TwirpContext context, TwirpExchangeContinuation continuation) =>

@@ -88,6 +88,8 @@ public class DispatchBenchmarks
 
         public ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken) => throw error;
 
+        public bool IsDeadlineExceeded => false;
+
         public void Abort()
         {
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Twirp;
@@ -27,11 +28,11 @@ public static partial class CallLogging
             var elapsed = Stopwatch.GetElapsedTime((long)context.Items[StartKey]!);
             if (context.Error is { } error)
             {
-                CallFailed(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, context.StatusCode, error.Code.ToWireName(), error.Message, elapsed.TotalMilliseconds);
+                CallFailed(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, error.Code.ToHttpStatus(), error.Code.ToWireName(), error.Message, elapsed.TotalMilliseconds);
             }
             else
             {
-                CallSucceeded(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, context.StatusCode, elapsed.TotalMilliseconds);
+                CallSucceeded(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, StatusCodes.Status200OK, elapsed.TotalMilliseconds);
             }
             return default;
         },

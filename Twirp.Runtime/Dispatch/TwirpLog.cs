@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Twirp;
 
+/// <summary>What the transport-neutral dispatch logs; event ids are shared with <see cref="TwirpHttpLog"/>, never reused.</summary>
 internal static partial class TwirpLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Twirp method {Method} failed with an unhandled exception.")]
@@ -16,9 +17,6 @@ internal static partial class TwirpLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Twirp method {Method} timed out.")]
     public static partial void CallTimedOut(ILogger logger, string method);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Twirp bad route {HttpMethod} {Path}: {Message}")]
-    public static partial void BadRoute(ILogger logger, string httpMethod, string path, string message);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Twirp {Hook} hook failed for {Method}; the call's answer is unchanged.")]
     public static partial void HookFailed(ILogger logger, string hook, string method, Exception exception);
