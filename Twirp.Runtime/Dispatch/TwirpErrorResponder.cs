@@ -39,6 +39,12 @@ internal sealed class TwirpErrorResponder(TwirpHooks[] hooks, bool enableDetaile
     {
         if (context.Answered)
         {
+            if (exception is TwirpException { Code: TwirpErrorCode.Canceled })
+            {
+                // The transport could not deliver the answer: the client is gone, no fault of ours.
+                TwirpLog.CallCanceled(logger, context.RouteName);
+                return Task.CompletedTask;
+            }
             // An exchange interceptor threw after the answer went out: the client has its answer, so
             // the failure is only logged; aborting now could destroy a complete response.
             TwirpLog.FailedAfterAnswer(logger, context.RouteName, exception);

@@ -18,9 +18,9 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
     public TwirpException? CheckRequest(TwirpContext context)
     {
         var request = httpContext.Request;
-        if (!HttpMethods.IsPost(request.Method))
+        if (!TwirpBadRouteEndpoint.IsTwirpMethod(request.Method))
         {
-            return BadRoute(httpContext, $"unsupported method \"{request.Method}\" (only POST is allowed)");
+            return TwirpBadRouteEndpoint.Describe(httpContext, null, null);
         }
         if (!TwirpContentTypes.TryParse(request.ContentType, out var encoding))
         {
@@ -37,13 +37,14 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
         {
             if (request.ContentLength > limit)
             {
-                throw TooLarge(limit);
+                throw RefuseBody(limit);
             }
-            // Ours is enforced below as a Twirp error; the server's own limit would answer a bare 413 first.
+            // Ours is enforced below, on body bytes only. Kestrel's own limit would answer a bare 413
+            // first, and it counts chunked framing too, so a chunked body under our limit could fail it.
             var sizeFeature = httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
             if (sizeFeature is { IsReadOnly: false })
             {
-                sizeFeature.MaxRequestBodySize = limit;
+                sizeFeature.MaxRequestBodySize = null;
             }
         }
 
@@ -57,9 +58,15 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
                 if (buffer.Length > maxSize)
                 {
                     reader.AdvanceTo(buffer.End);
-                    throw TooLarge(maxSize.Value);
+                    throw RefuseBody(maxSize.Value);
                 }
-                if (result.IsCompleted || result.IsCanceled)
+                if (result.IsCanceled)
+                {
+                    // Someone called CancelPendingRead: what arrived so far is not the whole body.
+                    reader.AdvanceTo(buffer.Start);
+                    throw TwirpException.Canceled("reading the request body was canceled");
+                }
+                if (result.IsCompleted)
                 {
                     _body = buffer;
                     _holdingBody = true;
@@ -69,15 +76,13 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
         }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception exception) when (HttpTransportFailure.Classify(httpContext, exception, readingRequest: true) is { } error)
         {
-            throw maxSize.HasValue
-                ? TooLarge(maxSize.Value, exception)
-                : new TwirpException(TwirpErrorCode.ResourceExhausted, "request body too large", meta: null, exception);
-        }
-        catch (BadHttpRequestException exception)
-        {
-            throw TwirpException.Malformed("failed to read request body", exception);
+            if (error.Code == TwirpErrorCode.ResourceExhausted)
+            {
+                throw RefuseBody(maxSize, exception);
+            }
+            throw error;
         }
     }
 
@@ -103,12 +108,16 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
 
     public IBufferWriter<byte> ResponseBody => httpContext.Response.BodyWriter;
 
-    public ValueTask CompleteResponseAsync(CancellationToken cancellationToken)
+    public async ValueTask CompleteResponseAsync(CancellationToken cancellationToken)
     {
-        var flush = httpContext.Response.BodyWriter.FlushAsync(cancellationToken);
-        return flush.IsCompletedSuccessfully ? default : AwaitFlush(flush);
-
-        static async ValueTask AwaitFlush(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
+        try
+        {
+            await httpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (HttpTransportFailure.Classify(httpContext, exception, readingRequest: false) is { } error)
+        {
+            throw error;
+        }
     }
 
     public ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken) =>
@@ -122,6 +131,17 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
     internal static TwirpException BadRoute(HttpContext httpContext, string message) =>
         TwirpException.BadRoute(message, httpContext.Request.Method, (httpContext.Request.PathBase + httpContext.Request.Path).Value ?? "/");
 
-    private static TwirpException TooLarge(long limit, Exception? cause = null) =>
-        new(TwirpErrorCode.ResourceExhausted, $"request body too large: the limit is {limit} bytes", meta: null, cause);
+    /// <summary>
+    /// Refuses a body over the limit. The rest of it is never read, so the connection closes after the
+    /// answer: Kestrel would otherwise spend up to 5 s draining it to keep the connection alive.
+    /// </summary>
+    private TwirpException RefuseBody(long? limit, Exception? cause = null)
+    {
+        if (HttpProtocol.IsHttp11(httpContext.Request.Protocol) || HttpProtocol.IsHttp10(httpContext.Request.Protocol))
+        {
+            httpContext.Response.Headers.Connection = "close";
+        }
+        var message = limit is { } bytes ? $"request body too large: the limit is {bytes} bytes" : "request body too large";
+        return new TwirpException(TwirpErrorCode.ResourceExhausted, message, meta: null, cause);
+    }
 }

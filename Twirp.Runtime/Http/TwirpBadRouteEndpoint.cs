@@ -25,13 +25,16 @@ internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry.Scope scope, ILog
         return AnswerAsync(httpContext, service, Describe(httpContext, actualPrefix, service?.PathPrefix), service?.Logger ?? logger);
     }
 
+    /// <summary>Only <c>POST</c>, compared as Twirp Go does: case-sensitively (<c>post</c> is a bad route).</summary>
+    public static bool IsTwirpMethod(string method) => string.Equals(method, HttpMethods.Post, StringComparison.Ordinal);
+
     /// <summary>The <c>bad_route</c> Twirp Go answers, checked in its order: HTTP method, prefix, then path.</summary>
     public static TwirpException Describe(HttpContext httpContext, string? actualPrefix, string? expectedPrefix)
     {
         var request = httpContext.Request;
         var fullPath = (request.PathBase + request.Path).Value ?? "/";
         string message;
-        if (!HttpMethods.IsPost(request.Method))
+        if (!IsTwirpMethod(request.Method))
         {
             message = $"unsupported method \"{request.Method}\" (only POST is allowed)";
         }
