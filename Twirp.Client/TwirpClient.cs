@@ -24,6 +24,7 @@ public abstract class TwirpClient
     private readonly TwirpClientInterceptor[] _interceptors;
     private readonly TwirpClientHooks[] _hooks;
     private readonly ConcurrentDictionary<TwirpMethod, Uri> _uris = new();
+    private readonly TwirpClientTelemetry _telemetry;
 
     /// <summary>
     /// Creates a client over <paramref name="httpClient"/>. The options are read now (interceptors and
@@ -42,6 +43,7 @@ public abstract class TwirpClient
                 nameof(httpClient));
         }
         _urlPrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/') + NormalizePathPrefix(options.PathPrefix) + "/";
+        _telemetry = new TwirpClientTelemetry(baseAddress);
         _encoding = options.Encoding;
         _maxResponseBodySize = options.MaxResponseBodySize;
         _json = options.JsonCodec;
@@ -80,6 +82,33 @@ public abstract class TwirpClient
         {
             context.CopyHeaders(headers);
         }
+        return TwirpClientTelemetry.IsEnabled ? ObservedCallAsync(method, request, context) : InvokeAsync(method, request, context);
+    }
+
+    // The span covers the whole call, interceptors included, and is current while HttpClient sends.
+    private async Task<TResponse> ObservedCallAsync<TRequest, TResponse>(TwirpMethod<TRequest, TResponse> method, TRequest request, TwirpClientCallContext context)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var call = _telemetry.Start(method);
+        TResponse response;
+        try
+        {
+            response = await InvokeAsync(method, request, context).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            _telemetry.Stop(call, exception);
+            throw;
+        }
+        _telemetry.Stop(call, failure: null);
+        return response;
+    }
+
+    private Task<TResponse> InvokeAsync<TRequest, TResponse>(TwirpMethod<TRequest, TResponse> method, TRequest request, TwirpClientCallContext context)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
         if (_interceptors.Length == 0)
         {
             return SendAsync(method, request, context);
@@ -93,6 +122,7 @@ public abstract class TwirpClient
     {
         var cancellationToken = context.CancellationToken;
         using var httpRequest = CreateRequest(method, request, context);
+        TwirpClientTelemetry.InjectTraceContext(httpRequest);
         foreach (var hooks in _hooks)
         {
             if (hooks.RequestPrepared is { } requestPrepared)

@@ -19,6 +19,7 @@ internal sealed class TwirpErrorResponder(TwirpHooks[] hooks, bool enableDetaile
     /// </summary>
     public async Task AnswerBadRouteAsync(TwirpContext context, ITwirpServerExchange exchange, TwirpException badRoute)
     {
+        var telemetry = TwirpServerTelemetry.Start(method: null, context.RequestHeaders);
         try
         {
             await TwirpHookRunner.RequestReceivedAsync(hooks, context).ConfigureAwait(false);
@@ -31,6 +32,7 @@ internal sealed class TwirpErrorResponder(TwirpHooks[] hooks, bool enableDetaile
         finally
         {
             await TwirpHookRunner.ResponseSentAsync(hooks, context, logger).ConfigureAwait(false);
+            TwirpServerTelemetry.Stop(telemetry, context.Error);
         }
     }
 

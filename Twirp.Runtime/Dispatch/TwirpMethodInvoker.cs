@@ -27,6 +27,8 @@ internal abstract class TwirpMethodInvoker
         var runtime = Runtime;
         var interceptors = NoInterceptors;
         bool[]? created = null;
+        var telemetry = TwirpServerTelemetry.Start(Method, context.RequestHeaders);
+        using var logScope = TwirpCallLogScope.Begin(runtime.Logger, Method.FullName);
         try
         {
             await TwirpHookRunner.RequestReceivedAsync(runtime.Hooks, context).ConfigureAwait(false);
@@ -59,6 +61,7 @@ internal abstract class TwirpMethodInvoker
                 await ReleaseInterceptorsAsync(interceptors, created).ConfigureAwait(false);
             }
             await TwirpHookRunner.ResponseSentAsync(runtime.Hooks, context, runtime.Logger).ConfigureAwait(false);
+            TwirpServerTelemetry.Stop(telemetry, context.Error);
         }
     }
 

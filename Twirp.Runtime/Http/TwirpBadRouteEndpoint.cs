@@ -58,8 +58,21 @@ internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry.Scope scope, ILog
         TwirpHttpLog.BadRoute(logger, httpContext.Request.Method, (httpContext.Request.PathBase + httpContext.Request.Path).Value ?? "/", badRoute.Message);
         if (service is null)
         {
-            return TwirpHttp.WriteErrorAsync(httpContext, badRoute, CancellationToken.None).AsTask();
+            return AnswerWithoutServiceAsync(httpContext, badRoute);
         }
         return service.Errors.AnswerBadRouteAsync(httpContext.CreateTwirpContext(method: null, service.Definition), new HttpServerExchange(httpContext), badRoute);
+    }
+
+    private static async Task AnswerWithoutServiceAsync(HttpContext httpContext, TwirpException badRoute)
+    {
+        var telemetry = TwirpServerTelemetry.Start(method: null, httpContext.Request.Headers);
+        try
+        {
+            await TwirpHttp.WriteErrorAsync(httpContext, badRoute, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            TwirpServerTelemetry.Stop(telemetry, badRoute);
+        }
     }
 }
