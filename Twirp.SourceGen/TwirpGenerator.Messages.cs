@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Twirp.SourceGen.Diagnostics;
 using Twirp.SourceGen.Model;
+using Twirp.SourceGen.Resolution;
 
 namespace Twirp.SourceGen;
 
@@ -21,18 +22,14 @@ public sealed partial class TwirpGenerator
     /// <see cref="Compilation"/>, so it reruns on each edit but everything after it stays cached unless
     /// the answer changes.
     /// </remarks>
-    private static IncrementalValuesProvider<ServiceModel> WithoutMissingMessages(
-        IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ServiceModel> services)
+    private static IncrementalValuesProvider<ServiceModel> WithoutMissingMessages(IncrementalGeneratorInitializationContext context,
+        IncrementalValuesProvider<ServiceModel> services, IncrementalValueProvider<EquatableArray<RequiredMessages>> required)
     {
-        var required = services
-            .Select(static (service, _) => RequiredMessages.Of(service))
-            .WithTrackingName(StepNames.RequiredMessages);
-
         var verify = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => !options.GlobalOptions.TryGetValue(VerifyMessageTypesProperty, out var value)
                 || !string.Equals(value.Trim(), "false", StringComparison.OrdinalIgnoreCase));
 
-        var missing = required.Collect()
+        var missing = required
             .Combine(verify)
             .Combine(context.CompilationProvider)
             .Select(static (pair, cancellationToken) => pair.Left.Right
@@ -48,16 +45,21 @@ public sealed partial class TwirpGenerator
             }
         });
 
+        // Only the names go on: the diagnostics hold locations, which move with every edit above an rpc.
+        var missingServices = missing
+            .Select(static (result, _) => result.Services)
+            .WithTrackingName(StepNames.ServicesMissingMessages);
+
         return services
-            .Combine(missing)
-            .Where(static pair => !Contains(pair.Right.Services, pair.Left.FullName))
+            .Combine(missingServices)
+            .Where(static pair => !Contains(pair.Right, pair.Left.HintNamePrefix))
             .Select(static (pair, _) => pair.Left)
             .WithTrackingName(StepNames.EmittedServices);
     }
 
     internal const string VerifyMessageTypesProperty = "build_property.TwirpVerifyMessageTypes";
 
-    private static MissingMessages FindMissingMessages(ImmutableArray<RequiredMessages> services, Compilation compilation, CancellationToken cancellationToken)
+    private static MissingMessages FindMissingMessages(EquatableArray<RequiredMessages> services, Compilation compilation, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, bool>(StringComparer.Ordinal);
         var missingServices = new List<string>();
@@ -82,7 +84,7 @@ public sealed partial class TwirpGenerator
             }
             if (serviceMissing)
             {
-                missingServices.Add(service.ServiceFullName);
+                missingServices.Add(service.ServiceKey);
             }
         }
         return new MissingMessages(missingServices.ToEquatableArray(), diagnostics.ToEquatableArray());
@@ -96,7 +98,12 @@ public sealed partial class TwirpGenerator
     {
         const string GlobalPrefix = "global::";
         var name = csharpName.StartsWith(GlobalPrefix, StringComparison.Ordinal) ? csharpName.Substring(GlobalPrefix.Length) : csharpName;
-        return ContainsType(container, name.Split('.'), 0);
+        var segments = name.Split('.');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            segments[i] = segments[i].TrimStart('@');
+        }
+        return ContainsType(container, segments, 0);
     }
 
     private static bool ContainsType(INamespaceOrTypeSymbol container, string[] segments, int index)
@@ -129,12 +136,13 @@ public sealed partial class TwirpGenerator
     }
 
     /// <summary>The message classes one service's generated code refers to, and where each rpc is.</summary>
-    private sealed record RequiredMessages(string ServiceFullName, EquatableArray<MessageUse> Uses)
+    /// <param name="ServiceKey">The service's <see cref="ServiceModel.HintNamePrefix"/>: unique, unlike its full name.</param>
+    private sealed record RequiredMessages(string ServiceKey, string ServiceFullName, EquatableArray<MessageUse> Uses)
     {
-        public static RequiredMessages Of(ServiceModel service)
+        public static RequiredMessages Of(ServiceDraft draft, ServiceModel model)
         {
-            var uses = new List<MessageUse>(service.Methods.Count * 2);
-            foreach (var method in service.Methods)
+            var uses = new List<MessageUse>(draft.Methods.Count * 2);
+            foreach (var method in draft.Methods)
             {
                 uses.Add(new MessageUse(method.Name, method.RequestCSharpType, method.Location));
                 if (method.ResponseCSharpType != method.RequestCSharpType)
@@ -142,11 +150,11 @@ public sealed partial class TwirpGenerator
                     uses.Add(new MessageUse(method.Name, method.ResponseCSharpType, method.Location));
                 }
             }
-            return new RequiredMessages(service.FullName, uses.ToEquatableArray());
+            return new RequiredMessages(model.HintNamePrefix, model.FullName, uses.ToEquatableArray());
         }
     }
 
-    private sealed record MessageUse(string MethodName, string CSharpType, LocationInfo? Location);
+    private sealed record MessageUse(string MethodName, string CSharpType, LocationInfo Location);
 
     private sealed record MissingMessages(EquatableArray<string> Services, EquatableArray<DiagnosticInfo> Diagnostics)
     {

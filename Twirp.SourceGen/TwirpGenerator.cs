@@ -31,13 +31,13 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.ReadProto);
 
         var parsed = inputs
-            .Select(static (input, _) => new ParsedProto(ProtoParser.Parse(input.Path, input.Text), input.Metadata, input.SearchPaths))
+            .Select(static (input, _) => new ParsedProto(ProtoParser.Parse(input.Path, input.Text), input.Metadata))
             .WithTrackingName(StepNames.ParseProto);
 
         var references = context.CompilationProvider
             .Select(static (compilation, _) => new ReferencedRuntimes(
-                compilation.GetTypeByMetadataName(WellKnownTypeNames.ServerMarker) is not null,
-                compilation.GetTypeByMetadataName(WellKnownTypeNames.ClientMarker) is not null))
+                compilation.GetTypeByMetadataName(RuntimeMarkerTypes.Server) is not null,
+                compilation.GetTypeByMetadataName(RuntimeMarkerTypes.Client) is not null))
             .WithTrackingName(StepNames.ReferencedRuntimes);
 
         var resolved = parsed.Collect()
@@ -49,7 +49,11 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Services.AsImmutableArray())
             .WithTrackingName(StepNames.Services);
 
-        context.RegisterSourceOutput(WithoutMissingMessages(context, services), static (output, service) => Emit(output, service));
+        var requiredMessages = resolved
+            .Select(static (result, _) => result.RequiredMessages)
+            .WithTrackingName(StepNames.RequiredMessages);
+
+        context.RegisterSourceOutput(WithoutMissingMessages(context, services, requiredMessages), static (output, service) => Emit(output, service));
 
         var diagnostics = resolved
             .Select(static (result, _) => result.Diagnostics)
@@ -68,13 +72,13 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
     {
         var content = text.GetText(cancellationToken)?.ToString() ?? string.Empty;
         var metadata = ProtoFileMetadata.Read(text.Path, optionsProvider.GetOptions(text), optionsProvider.GlobalOptions);
-        var searchPaths = ProtoSearchPaths.Create(text.Path, projectDirectory: null, metadata.ProtoRoot, metadata.AdditionalImportDirs);
-        return new ProtoInput(text.Path, content, metadata, searchPaths);
+        return new ProtoInput(text.Path, content, metadata);
     }
 
     private static ResolveResult Resolve(ImmutableArray<ParsedProto> files, ReferencedRuntimes references)
     {
         var services = new List<ServiceModel>();
+        var required = new List<RequiredMessages>();
         var diagnostics = new List<DiagnosticInfo>();
         foreach (var file in files)
         {
@@ -84,31 +88,28 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
         try
         {
             var inputs = new List<(ProtoFileModel, ProtoSearchPaths)>(files.Length);
+            var options = new List<GenerationOptions>(files.Length);
             foreach (var file in files)
             {
-                inputs.Add((file.File, file.SearchPaths));
+                inputs.Add((file.File, file.Metadata.SearchPaths));
+                options.Add(file.Metadata.ToGenerationOptions(file.File.Path, file.File.Services.Count != 0, references.HasServer, references.HasClient, diagnostics));
             }
             var compilation = ProtoCompilation.Create(inputs);
             diagnostics.AddRange(compilation.Diagnostics);
-            var emitted = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < files.Length; i++)
+            foreach (var (draft, model) in ServiceModelBuilder.Build(compilation, options, diagnostics))
             {
-                var file = files[i];
-                if (!file.Metadata.Generate)
-                {
-                    continue;
-                }
-                var options = file.Metadata.ToFileOptions(file.File.Path, file.File.Services.Count != 0, references.HasServer, references.HasClient, diagnostics);
-                ServiceModelBuilder.Build(compilation.Inputs[i], options, compilation, emitted, services, diagnostics);
+                services.Add(model);
+                required.Add(RequiredMessages.Of(draft, model));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Never crash the build: report the failure and emit nothing rather than something half-resolved.
             services.Clear();
+            required.Clear();
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, "the .proto files", exception.GetType().Name + ": " + exception.Message));
         }
-        return new ResolveResult(services.ToEquatableArray(), diagnostics.ToEquatableArray());
+        return new ResolveResult(services.ToEquatableArray(), required.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 
     private static void Emit(SourceProductionContext output, ServiceModel service)
@@ -124,13 +125,16 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
         }
     }
 
-    private sealed record ProtoInput(string Path, string Text, ProtoFileMetadata Metadata, ProtoSearchPaths SearchPaths);
+    private sealed record ProtoInput(string Path, string Text, ProtoFileMetadata Metadata);
 
-    private sealed record ParsedProto(ProtoFileModel File, ProtoFileMetadata Metadata, ProtoSearchPaths SearchPaths);
+    private sealed record ParsedProto(ProtoFileModel File, ProtoFileMetadata Metadata);
 
     private sealed record ReferencedRuntimes(bool HasServer, bool HasClient);
 
-    private sealed record ResolveResult(EquatableArray<ServiceModel> Services, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <param name="Services">What the emitters see: nothing position-dependent, so line shifts re-emit nothing.</param>
+    /// <param name="RequiredMessages">The message classes each service needs, with the rpcs' locations for TWIRP053.</param>
+    private sealed record ResolveResult(EquatableArray<ServiceModel> Services, EquatableArray<RequiredMessages> RequiredMessages,
+        EquatableArray<DiagnosticInfo> Diagnostics);
 }
 
 /// <summary>The tracking names of the pipeline's steps, for caching tests.</summary>
@@ -144,12 +148,13 @@ internal static class StepNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string RequiredMessages = nameof(RequiredMessages);
     public const string MissingMessages = nameof(MissingMessages);
+    public const string ServicesMissingMessages = nameof(ServicesMissingMessages);
     public const string EmittedServices = nameof(EmittedServices);
 }
 
-/// <summary>Types whose presence in the compilation turns on server or client generation.</summary>
-internal static class WellKnownTypeNames
+/// <summary>Runtime types whose presence in the compilation turns on server or client generation.</summary>
+internal static class RuntimeMarkerTypes
 {
-    public const string ServerMarker = "Twirp.ITwirpService";
-    public const string ClientMarker = "Twirp.TwirpClient";
+    public const string Server = "Twirp.ITwirpService";
+    public const string Client = "Twirp.TwirpClient";
 }

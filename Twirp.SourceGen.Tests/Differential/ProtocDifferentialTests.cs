@@ -91,7 +91,7 @@ public class ProtocDifferentialTests
         var inputs = relativePaths.AsParallel().AsOrdered().Select(relative =>
         {
             var path = Path.Combine(root, relative);
-            var paths = ProtoSearchPaths.Create(path, root, null, Array.Empty<string>());
+            var paths = ProtoSearchPaths.Create(path, root, Array.Empty<string>());
             return (ProtoParser.Parse(path, File.ReadAllText(path), CommentRetention.All), paths);
         }).ToList();
         return ProtoCompilation.Create(inputs);

@@ -15,7 +15,11 @@ public class ClientEmitterTests
         Package: "acme.billing.v1",
         Name: "Invoices",
         CSharpNamespace: csharpNamespace,
-        CSharpName: "Invoices",
+        HintNamePrefix: "acme.billing.v1.Invoices",
+        ServerClassName: "InvoicesBase",
+        ClientClassName: "InvoicesClient",
+        MethodsClassName: "InvoicesTwirp",
+        DefinitionFieldName: "s_twirpDefinition",
         IsInternal: isInternal,
         GenerateServer: false,
         GenerateClient: true,
@@ -24,7 +28,7 @@ public class ClientEmitterTests
         Methods: methods.ToEquatableArray());
 
     private static MethodModel Method(string name, bool isDeprecated = false, params string[] comment) => new(
-        name, name, "acme.billing.v1." + name + "Request", "global::Acme.Billing." + name + "Request",
+        name, name, name + "Async", name, "acme.billing.v1." + name + "Request", "global::Acme.Billing." + name + "Request",
         "acme.billing.v1." + name + "Response", "global::Acme.Billing." + name + "Response",
         new DocComment(comment.ToEquatableArray()), isDeprecated);
 

@@ -17,7 +17,11 @@ public class ServerEmitterTests
         Package: "twirp.example.haberdasher",
         Name: "Haberdasher",
         CSharpNamespace: csharpNamespace,
-        CSharpName: "Haberdasher",
+        HintNamePrefix: "twirp.example.haberdasher.Haberdasher",
+        ServerClassName: "HaberdasherBase",
+        ClientClassName: "HaberdasherClient",
+        MethodsClassName: "HaberdasherTwirp",
+        DefinitionFieldName: "s_twirpDefinition",
         IsInternal: isInternal,
         GenerateServer: true,
         GenerateClient: false,
@@ -28,7 +32,7 @@ public class ServerEmitterTests
     // Real message types (Grpc.Tools' output for haberdasher.proto in this test assembly), so the
     // emitted code can be compiled.
     private static MethodModel Method(string name, bool isDeprecated = false, params string[] comment) => new(
-        name, name, "twirp.example.haberdasher.Size", "global::Twirp.Example.Haberdasher.Size",
+        name, name, name + "Async", name, "twirp.example.haberdasher.Size", "global::Twirp.Example.Haberdasher.Size",
         "twirp.example.haberdasher.Hat", "global::Twirp.Example.Haberdasher.Hat",
         new DocComment(comment.ToEquatableArray()), isDeprecated);
 
@@ -55,7 +59,7 @@ public class ServerEmitterTests
     {
         var source = ServerEmitter.Emit(Documented(isInternal: true, serviceDeprecated: true));
 
-        Assert.That(source, Does.Contain("[global::System.Obsolete]\n    [global::System.CodeDom.Compiler.GeneratedCode").Or.Contain("[global::System.Obsolete]\r\n    [global::System.CodeDom.Compiler.GeneratedCode"));
+        Assert.That(source, Does.Contain("[global::System.Obsolete]\n    [global::System.CodeDom.Compiler.GeneratedCode"));
         Assert.That(source, Does.Contain("internal abstract partial class HaberdasherBase : global::Twirp.ITwirpService"));
     }
 
@@ -69,11 +73,13 @@ public class ServerEmitterTests
     }
 
     [Test]
-    public void Handler_name_is_passed_with_nameof_so_MapTwirp_finds_the_overrides_attributes()
+    public void Handler_name_is_passed_as_its_metadata_name_so_MapTwirp_finds_the_overrides_attributes()
     {
-        var source = ServerEmitter.Emit(Service(methods: new[] { Method("MakeHat") }));
+        var escaped = Method("class") with { HandlerName = "@class", DescriptorName = "@class" };
+        var source = ServerEmitter.Emit(Service(methods: new[] { Method("MakeHat"), escaped }));
 
-        Assert.That(source, Does.Contain("(global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat, nameof(MakeHat), static (service, request, context) => service.MakeHat(request, context))"));
+        Assert.That(source, Does.Contain("(global::Twirp.Example.Haberdasher.HaberdasherTwirp.MakeHat, \"MakeHat\", static (service, request, context) => service.MakeHat(request, context))"));
+        Assert.That(source, Does.Contain("(global::Twirp.Example.Haberdasher.HaberdasherTwirp.@class, \"class\", static (service, request, context) => service.@class(request, context))"));
     }
 
     [TestCase(false)]

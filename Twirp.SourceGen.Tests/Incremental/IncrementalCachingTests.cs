@@ -41,13 +41,30 @@ public class IncrementalCachingTests
         ["build_property.ProjectDir"] = "/src/app/",
     };
 
-    private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun()
+    /// <summary>The AdditionalText instances the driver was created with, by path: ReplaceAdditionalText needs the same instance.</summary>
+    private readonly Dictionary<string, AdditionalText> _texts = new();
+
+    private (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun()
     {
+        var protos = new[] { Service, Types, Other };
+        var texts = protos.Select(GeneratorHarness.ToAdditionalText).ToList();
+        foreach (var text in texts)
+        {
+            _texts[text.Path] = text;
+        }
         var compilation = GeneratorHarness.CreateCompilation(new[] { "public class UserCode { }" });
-        var driver = (GeneratorDriver)GeneratorHarness.CreateDriver(new[] { Service, Types, Other }, globalOptions: Options);
+        var driver = (GeneratorDriver)GeneratorHarness.CreateDriver(protos, globalOptions: Options, texts: texts);
         driver = driver.RunGenerators(compilation);
         Assert.That(driver.GetRunResult().Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { "TWIRP003" }));
         return (driver, compilation);
+    }
+
+    private GeneratorDriver Replace(GeneratorDriver driver, string path, string text)
+    {
+        var replacement = new InMemoryText(path, text);
+        driver = driver.ReplaceAdditionalText(_texts[path], replacement);
+        _texts[path] = replacement;
+        return driver;
     }
 
     private static IEnumerable<(string Step, IncrementalStepRunReason Reason, object? Value)> Outputs(GeneratorDriver driver) =>
@@ -90,9 +107,7 @@ public class IncrementalCachingTests
         var (driver, compilation) = FirstRun();
         var original = driver.GetRunResult();
 
-        driver = driver.ReplaceAdditionalText(
-            FindText(driver, Other.Path),
-            new InMemoryText(Other.Path, Other.Text.Replace("rpc M(X) returns (X);", "rpc M(X) returns (X);\n  rpc N(X) returns (X);")));
+        driver = Replace(driver, Other.Path, Other.Text.Replace("rpc M(X) returns (X);", "rpc M(X) returns (X);\n  rpc N(X) returns (X);"));
         driver = driver.RunGenerators(compilation);
 
         var parses = driver.GetRunResult().Results.Single().TrackedSteps[StepNames.ParseProto]
@@ -118,7 +133,7 @@ public class IncrementalCachingTests
     {
         var (driver, compilation) = FirstRun();
 
-        driver = driver.ReplaceAdditionalText(FindText(driver, Types.Path), new InMemoryText(Types.Path, "// A new header comment.\n\n" + Types.Text));
+        driver = Replace(driver, Types.Path, "// A new header comment.\n\n" + Types.Text);
         driver = driver.RunGenerators(compilation);
 
         var parses = driver.GetRunResult().Results.Single().TrackedSteps[StepNames.ParseProto].SelectMany(step => step.Outputs);
@@ -127,6 +142,30 @@ public class IncrementalCachingTests
         Assert.That(services.Select(o => o.Reason), Has.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
         Assert.That(driver.GetRunResult().Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
             .Select(o => o.Reason), Has.All.EqualTo(IncrementalStepRunReason.Cached), "nothing is emitted again");
+    }
+
+    [Test]
+    public void Shifting_the_lines_of_a_file_with_services_emits_nothing_again()
+    {
+        var (driver, compilation) = FirstRun();
+
+        // A detached comment above the service: every rpc moves down two lines, no doc comment changes.
+        driver = Replace(driver, Service.Path, Service.Text.Replace("import \"google/protobuf/empty.proto\";\n", "import \"google/protobuf/empty.proto\";\n// A note, not a doc comment.\n\n"));
+        driver = driver.RunGenerators(compilation);
+
+        var result = driver.GetRunResult();
+        var parses = result.Results.Single().TrackedSteps[StepNames.ParseProto].SelectMany(step => step.Outputs);
+        Assert.That(parses.Select(o => o.Reason), Has.Some.EqualTo(IncrementalStepRunReason.Modified), "the edited file was parsed again");
+        var services = result.Results.Single().TrackedSteps[StepNames.Services].Single().Outputs;
+        Assert.That(services.Select(o => (((SourceGen.Model.ServiceModel)o.Value).FullName, o.Reason)), Is.EquivalentTo(new[]
+        {
+            ("inc.Shop", IncrementalStepRunReason.Unchanged),
+            ("other.O", IncrementalStepRunReason.Unchanged),
+        }));
+        Assert.That(result.Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
+            .Where(o => o.Value is SourceGen.Model.ServiceModel)
+            .Select(o => o.Reason), Has.All.EqualTo(IncrementalStepRunReason.Cached), "nothing is emitted again");
+        Assert.That(result.Diagnostics.Single().Location.GetLineSpan().StartLinePosition.Line, Is.EqualTo(9), "the streaming warning moved with its rpc");
     }
 
     [Test]
@@ -198,14 +237,6 @@ public class IncrementalCachingTests
 
     private static SourceGen.Parsing.ProtoFileModel FileOf(object parsed) =>
         (SourceGen.Parsing.ProtoFileModel)parsed.GetType().GetProperty("File")!.GetValue(parsed)!;
-
-    /// <summary>The driver's own AdditionalText for <paramref name="path"/>, which <c>ReplaceAdditionalText</c> needs.</summary>
-    private static AdditionalText FindText(GeneratorDriver driver, string path)
-    {
-        var state = typeof(GeneratorDriver).GetField("_state", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(driver)!;
-        var texts = (IEnumerable<AdditionalText>)state.GetType().GetField("AdditionalTexts", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.GetValue(state)!;
-        return texts.Single(t => t.Path == path);
-    }
 
     private sealed class InMemoryText(string path, string text) : AdditionalText
     {

@@ -39,12 +39,17 @@ public static class GeneratorHarness
         ["build_property.TwirpVerifyMessageTypes"] = "false",
     };
 
-    public static CSharpGeneratorDriver CreateDriver(IEnumerable<ProtoSource> protos, bool trackSteps = true, IReadOnlyDictionary<string, string>? globalOptions = null)
+    /// <summary>
+    /// A driver over <paramref name="protos"/>; <paramref name="texts"/>, when given, are the AdditionalText
+    /// instances to hand it (one per proto), so a test can later replace one with <c>ReplaceAdditionalText</c>.
+    /// </summary>
+    public static CSharpGeneratorDriver CreateDriver(IEnumerable<ProtoSource> protos, bool trackSteps = true, IReadOnlyDictionary<string, string>? globalOptions = null,
+        IReadOnlyList<AdditionalText>? texts = null)
     {
         var protoList = protos.ToList();
         return CSharpGeneratorDriver.Create(
             new[] { new TwirpGenerator().AsSourceGenerator() },
-            protoList.Select(p => (AdditionalText)new InMemoryAdditionalText(p.Path, p.Text)),
+            texts ?? protoList.Select(ToAdditionalText).ToList(),
             ParseOptions,
             new InMemoryOptionsProvider(protoList, globalOptions ?? DefaultGlobalOptions),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
@@ -73,6 +78,8 @@ public static class GeneratorHarness
             .Select(group => group.First());
         return paths.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToList();
     }
+
+    public static AdditionalText ToAdditionalText(ProtoSource proto) => new InMemoryAdditionalText(proto.Path, proto.Text);
 
     private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
     {

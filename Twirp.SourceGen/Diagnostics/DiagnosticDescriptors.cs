@@ -47,6 +47,23 @@ internal static class DiagnosticDescriptors
         "'{0}' imports '{1}', which imports '{0}' back (directly or through other files); protoc rejects import cycles, so remove one of the imports",
         DiagnosticSeverity.Error);
 
+    // TWIRP020-TWIRP029: what the generated C# can or cannot be.
+
+    public static readonly DiagnosticDescriptor MapEntryAsMethodType = Create(
+        "TWIRP020", "Method type is a map entry",
+        "'{0}' used by method '{1}' is the entry type protoc synthesizes for a map field, and protoc's C# generator writes no class for it, so the method is skipped and the rest of the service is generated; declare a message with the same fields and use it instead",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Create(
+        "TWIRP021", "Generated C# name already taken",
+        "Service '{0}' would generate the C# type '{1}', which {2} ({3}) already declares, so the service is not generated; rename one of them, or move the service to another C# namespace with option csharp_namespace",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor RuntimeTypeHidden = Create(
+        "TWIRP022", "Declaration hides a type the generated code uses",
+        "{0} becomes the C# type '{1}', which hides {2} that the generated Twirp code refers to (global:: cannot reach past a type of the same full name), so no Twirp code is generated; rename it, or give its file another C# namespace with option csharp_namespace",
+        DiagnosticSeverity.Error);
+
     // TWIRP050-TWIRP059: the build around the generator (item metadata, referenced packages).
 
     public static readonly DiagnosticDescriptor InvalidTwirpServices = Create(

@@ -11,20 +11,19 @@ internal static class ClientEmitter
 {
     public static string HintName(ServiceModel service) => service.HintNamePrefix + ".TwirpClient.g.cs";
 
-    public static string ClassName(ServiceModel service) => service.CSharpName + "Client";
-
     public static string Emit(ServiceModel service) => EmitHelpers.EmitFile(service, WriteTypes);
 
     private static void WriteTypes(SourceWriter writer, ServiceModel service)
     {
-        var className = ClassName(service);
-        var methods = EmitHelpers.QualifiedName(service, MethodsEmitter.ClassName(service));
+        var className = service.ClientClassName;
+        var methods = EmitHelpers.QualifiedName(service, service.MethodsClassName);
         var self = $"global::Twirp.ITwirpClient<{className}>";
 
-        EmitHelpers.WriteDocComment(writer, service.Comment, $"Client of the <c>{service.FullName}</c> Twirp service.");
+        var summary = $"Client of the <c>{EmitHelpers.DocText(service.FullName)}</c> Twirp service.";
+        EmitHelpers.WriteDocComment(writer, service.Comment, summary);
         if (!service.Comment.IsEmpty)
         {
-            writer.WriteLine($"/// <remarks>Client of the <c>{service.FullName}</c> Twirp service.</remarks>");
+            writer.WriteLine($"/// <remarks>{summary}</remarks>");
         }
         EmitHelpers.WriteObsoleteIfDeprecated(writer, service.IsDeprecated);
         writer.WriteLine(EmitHelpers.GeneratedCodeAttribute);
@@ -54,8 +53,8 @@ internal static class ClientEmitter
         foreach (var method in service.Methods)
         {
             var returnType = $"global::System.Threading.Tasks.Task<{method.ResponseCSharpType}>";
-            var name = method.CSharpName + "Async";
-            var descriptor = $"{methods}.{MethodsEmitter.DescriptorName(service, method)}";
+            var name = method.ClientMethodName;
+            var descriptor = $"{methods}.{method.DescriptorName}";
 
             writer.WriteLine();
             WriteMethodDocs(writer, service, method, descriptor, withOptions: false);
@@ -73,14 +72,14 @@ internal static class ClientEmitter
     {
         foreach (var method in service.Methods)
         {
-            yield return methods + "." + MethodsEmitter.DescriptorName(service, method);
+            yield return methods + "." + method.DescriptorName;
         }
     }
 
     private static void WriteMethodDocs(SourceWriter writer, ServiceModel service, MethodModel method, string descriptor, bool withOptions)
     {
-        EmitHelpers.WriteDocComment(writer, method.Comment, $"Calls <c>{method.Name}</c>.");
-        writer.WriteLine($"/// <remarks>Posts to <c>{service.FullName}/{method.Name}</c>; <see cref=\"{descriptor}\"/> describes the method.</remarks>");
+        EmitHelpers.WriteDocComment(writer, method.Comment, $"Calls <c>{EmitHelpers.DocText(method.Name)}</c>.");
+        writer.WriteLine($"/// <remarks>Posts to <c>{EmitHelpers.DocText(service.FullName)}/{EmitHelpers.DocText(method.Name)}</c>; <see cref=\"{descriptor}\"/> describes the method.</remarks>");
         writer.WriteLine("/// <param name=\"request\">The request message.</param>");
         if (withOptions)
         {

@@ -1,4 +1,3 @@
-using System;
 using System.Text;
 
 namespace Twirp.SourceGen.Emit;
@@ -21,15 +20,6 @@ internal sealed class SourceWriter
 
     public void WriteLine() => _builder.Append('\n');
 
-    /// <summary>Writes a multi-line block (e.g. a raw string literal) at the current indentation.</summary>
-    public void WriteLines(string text)
-    {
-        foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
-        {
-            WriteLine(line);
-        }
-    }
-
     public void OpenBlock(string header)
     {
         WriteLine(header);
@@ -37,22 +27,11 @@ internal sealed class SourceWriter
         _indentation++;
     }
 
-    public void CloseBlock(string suffix = "")
+    public void CloseBlock()
     {
         _indentation--;
-        WriteLine("}" + suffix);
-    }
-
-    public IDisposable Block(string header)
-    {
-        OpenBlock(header);
-        return new BlockCloser(this);
+        WriteLine("}");
     }
 
     public override string ToString() => _builder.ToString();
-
-    private sealed class BlockCloser(SourceWriter writer) : IDisposable
-    {
-        public void Dispose() => writer.CloseBlock();
-    }
 }

@@ -4,6 +4,7 @@ using System.IO;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Twirp.SourceGen.Diagnostics;
 using Twirp.SourceGen.Model;
+using Twirp.SourceGen.Resolution;
 
 namespace Twirp.SourceGen.Input;
 
@@ -31,18 +32,26 @@ internal enum TwirpServices
 /// project directory and no root.
 /// </param>
 /// <param name="AdditionalImportDirs">The <c>AdditionalImportDirs</c> metadata as absolute directories.</param>
+/// <param name="WritesGrpcClasses">
+/// Grpc.Tools writes gRPC classes for the file (<c>GrpcServices</c> on its <c>Protobuf</c> item is not
+/// <c>None</c>): a static class per service, whose names the generated Twirp types must not take.
+/// </param>
+/// <param name="SearchPaths">Where its imports are found: the one place the two settings above become paths.</param>
 /// <param name="Diagnostics">Metadata values the generator did not understand.</param>
 internal sealed record ProtoFileMetadata(
     bool IsInternal,
     TwirpServices Services,
     string ProtoRoot,
     EquatableArray<string> AdditionalImportDirs,
+    bool WritesGrpcClasses,
+    ProtoSearchPaths SearchPaths,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
     public const string TwirpServicesName = "TwirpServices";
     public const string AccessName = "Access";
     public const string ProtoRootName = "ProtoRoot";
     public const string AdditionalImportDirsName = "AdditionalImportDirs";
+    public const string GrpcServicesName = "GrpcServices";
 
     private static readonly string[] ItemTypes = { "AdditionalFiles", "Protobuf" };
 
@@ -81,14 +90,17 @@ internal sealed record ProtoFileMetadata(
             }
         }
 
-        return new ProtoFileMetadata(isInternal, services, protoRoot, importDirs.ToEquatableArray(), diagnostics.ToEquatableArray());
+        var grpcServices = Get(fileOptions, GrpcServicesName);
+        var writesGrpcClasses = grpcServices.Length != 0 && !string.Equals(grpcServices, "None", StringComparison.OrdinalIgnoreCase);
+        return new ProtoFileMetadata(isInternal, services, protoRoot, importDirs.ToEquatableArray(), writesGrpcClasses,
+            ProtoSearchPaths.Create(path, protoRoot, importDirs), diagnostics.ToEquatableArray());
     }
 
     /// <summary>
     /// What to emit for this file given what the compilation references. Reports when the file asks for
     /// code whose runtime is missing, since nothing would be generated and the user would not know why.
     /// </summary>
-    public ProtoFileOptions ToFileOptions(string path, bool hasServices, bool hasServerRuntime, bool hasClientRuntime, List<DiagnosticInfo> diagnostics)
+    public GenerationOptions ToGenerationOptions(string path, bool hasServices, bool hasServerRuntime, bool hasClientRuntime, List<DiagnosticInfo> diagnostics)
     {
         var server = (Services & TwirpServices.Server) != 0 && hasServerRuntime;
         var client = (Services & TwirpServices.Client) != 0 && hasClientRuntime;
@@ -109,7 +121,7 @@ internal sealed record ProtoFileMetadata(
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RuntimeNotReferenced, fileStart, fileName, "a client", "Twirp.Client"));
             }
         }
-        return new ProtoFileOptions(IsInternal, server, client);
+        return new GenerationOptions(Generate, IsInternal, server, client, WritesGrpcClasses);
     }
 
     private static bool TryParseServices(string text, out TwirpServices services)

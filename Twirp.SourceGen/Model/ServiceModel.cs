@@ -2,14 +2,23 @@ namespace Twirp.SourceGen.Model;
 
 /// <summary>
 /// Everything the emitters need to write one service, as strings: the contract between the front end
-/// (parser, symbol table) and the emitters. Type names are fully qualified with <c>global::</c>.
+/// (parser, symbol table, <see cref="Resolution.GeneratedNames"/>) and the emitters. Every C# name in it
+/// is final (escaped, free of clashes) and type names are fully qualified with <c>global::</c>; nothing
+/// in it depends on where declarations sit in the .proto, so moving lines around re-emits nothing.
 /// </summary>
+/// <param name="ProtoFilePath">The .proto's path below its ProtoRoot, as imports spell it: never an absolute path.</param>
+/// <param name="HintNamePrefix">Unique among the services of the compilation (ignoring case), file-name-safe and short.</param>
+/// <param name="DefinitionFieldName">The server class's private field holding the service definition (renamed when an rpc takes its name).</param>
 internal sealed record ServiceModel(
     string ProtoFilePath,
     string Package,
     string Name,
     string CSharpNamespace,
-    string CSharpName,
+    string HintNamePrefix,
+    string ServerClassName,
+    string ClientClassName,
+    string MethodsClassName,
+    string DefinitionFieldName,
     bool IsInternal,
     bool GenerateServer,
     bool GenerateClient,
@@ -19,23 +28,24 @@ internal sealed record ServiceModel(
 {
     /// <summary><c>package.Service</c>, or <c>Service</c> without a package.</summary>
     public string FullName => Package.Length == 0 ? Name : Package + "." + Name;
-
-    /// <summary>A file-name-safe prefix for this service's generated files.</summary>
-    public string HintNamePrefix => FullName;
 }
 
 /// <summary>One unary rpc of a service.</summary>
-/// <param name="Location">The rpc in the .proto, for diagnostics about the method found after resolution.</param>
+/// <param name="Name">The rpc name as written in the .proto: the wire name.</param>
+/// <param name="HandlerName">The server's abstract method.</param>
+/// <param name="ClientMethodName">The client's method (<c>{Rpc}Async</c>).</param>
+/// <param name="DescriptorName">The <c>TwirpMethod</c> property of the <c>{Service}Twirp</c> class.</param>
 internal sealed record MethodModel(
     string Name,
-    string CSharpName,
+    string HandlerName,
+    string ClientMethodName,
+    string DescriptorName,
     string RequestProtoType,
     string RequestCSharpType,
     string ResponseProtoType,
     string ResponseCSharpType,
     DocComment Comment,
-    bool IsDeprecated,
-    LocationInfo? Location = null);
+    bool IsDeprecated);
 
 /// <summary>
 /// The comment protoc would attach to an element (leading, else trailing), as lines without the

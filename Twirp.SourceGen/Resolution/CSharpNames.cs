@@ -63,11 +63,47 @@ internal static class CSharpNames
         return result.ToString();
     }
 
-    /// <summary>
-    /// The C# member name of an rpc. Grpc.Tools uses the rpc name as written; a C# keyword (legal as an rpc
-    /// name) is escaped with <c>@</c> so the generated member still compiles.
-    /// </summary>
-    public static string MethodName(string rpcName) => IsKeyword(rpcName) ? "@" + rpcName : rpcName;
+    /// <summary>Contextual keywords: legal identifiers, but escaped anyway so no context can read one as a keyword.</summary>
+    private static readonly HashSet<string> s_contextualKeywords = new(System.StringComparer.Ordinal)
+    {
+        "add", "allows", "alias", "and", "args", "ascending", "async", "await", "by", "descending", "dynamic", "equals",
+        "extension", "field", "file", "from", "get", "global", "group", "init", "into", "join", "let", "managed",
+        "nameof", "nint", "not", "notnull", "nuint", "on", "or", "orderby", "partial", "record", "remove", "required",
+        "scoped", "select", "set", "unmanaged", "value", "var", "when", "where", "with", "yield",
+    };
 
-    public static bool IsKeyword(string name) => s_keywords.Contains(name);
+    /// <summary>Undocumented keywords that <c>@</c> cannot turn into identifiers (CS1519 either way).</summary>
+    private static readonly HashSet<string> s_unescapableKeywords = new(System.StringComparer.Ordinal)
+    {
+        "__arglist", "__makeref", "__reftype", "__refvalue",
+    };
+
+    /// <summary>
+    /// The one escaping function for identifiers written from .proto names: keywords and contextual
+    /// keywords get <c>@</c>; the four <c>__</c> keywords, which <c>@</c> does not rescue, get a trailing
+    /// underscore (a rename: <see cref="GeneratedNames"/> makes sure the result is still free).
+    /// </summary>
+    public static string Identifier(string name)
+    {
+        if (s_keywords.Contains(name) || s_contextualKeywords.Contains(name))
+        {
+            return "@" + name;
+        }
+        return s_unescapableKeywords.Contains(name) ? name + "_" : name;
+    }
+
+    /// <summary><paramref name="dottedName"/> with <see cref="Identifier"/> applied to each segment.</summary>
+    public static string QualifiedIdentifier(string dottedName)
+    {
+        if (dottedName.IndexOf('.') < 0)
+        {
+            return Identifier(dottedName);
+        }
+        var segments = dottedName.Split('.');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            segments[i] = Identifier(segments[i]);
+        }
+        return string.Join(".", segments);
+    }
 }

@@ -28,8 +28,8 @@ internal sealed class CompiledFile
 
     public bool IsWellKnown => SearchPaths is null;
 
-    /// <summary>Resolved imports, in order; unresolved ones are left out.</summary>
-    public List<(CompiledFile File, ImportKind Kind)> Imports { get; } = new();
+    /// <summary>Resolved imports, in order, with the statement that names each; unresolved ones are left out.</summary>
+    public List<(CompiledFile File, ImportKind Kind, ProtoImport Statement)> Imports { get; } = new();
 
     /// <summary>This file, its imports and what they re-export with <c>import public</c>: the files whose types it may use.</summary>
     public HashSet<int> Visible { get; } = new();
@@ -112,12 +112,15 @@ internal sealed class ProtoCompilation
             }
             if (target != file)
             {
-                file.Imports.Add((target, import.Kind));
+                file.Imports.Add((target, import.Kind, import));
             }
         }
     }
 
-    /// <summary>Grpc.Tools' order: <c>AdditionalImportDirs</c>, the standard include directory, <c>ProtoRoot</c>.</summary>
+    /// <summary>
+    /// Grpc.Tools' order: <c>AdditionalImportDirs</c>, the standard include directory, <c>ProtoRoot</c>.
+    /// Called once per import statement: a well-known type joins <see cref="Files"/> on its first import.
+    /// </summary>
     private CompiledFile? FindImport(CompiledFile from, string importPath)
     {
         var paths = from.SearchPaths;
@@ -178,8 +181,8 @@ internal sealed class ProtoCompilation
                 var target = file.Imports[next].File;
                 if (state[target.Index] == 1)
                 {
-                    var import = FindImportStatement(file, target);
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ImportCycle, import?.Span.ToLocationInfo(file.Model.Path),
+                    var import = file.Imports[next].Statement;
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ImportCycle, import.Span.ToLocationInfo(file.Model.Path),
                         file.VirtualPath, target.VirtualPath));
                 }
                 else if (state[target.Index] == 0)
@@ -191,22 +194,10 @@ internal sealed class ProtoCompilation
         }
     }
 
-    private ProtoImport? FindImportStatement(CompiledFile file, CompiledFile target)
-    {
-        foreach (var import in file.Model.Imports)
-        {
-            if (FindImport(file, import.Path) == target)
-            {
-                return import;
-            }
-        }
-        return null;
-    }
-
     private void ComputeVisible(CompiledFile file)
     {
         file.Visible.Add(file.Index);
-        foreach (var (import, _) in file.Imports)
+        foreach (var (import, _, _) in file.Imports)
         {
             AddWithPublicImports(import, file.Visible);
         }
@@ -218,31 +209,12 @@ internal sealed class ProtoCompilation
         {
             return;
         }
-        foreach (var (import, kind) in file.Imports)
+        foreach (var (import, kind, _) in file.Imports)
         {
             if (kind == ImportKind.Public)
             {
                 AddWithPublicImports(import, visible);
             }
         }
-    }
-
-    /// <summary>Every file <paramref name="file"/> depends on, directly or not (protoc loads them all).</summary>
-    public HashSet<int> TransitiveDependencies(CompiledFile file)
-    {
-        var result = new HashSet<int>();
-        var pending = new Stack<CompiledFile>();
-        pending.Push(file);
-        while (pending.Count > 0)
-        {
-            foreach (var (import, _) in pending.Pop().Imports)
-            {
-                if (result.Add(import.Index))
-                {
-                    pending.Push(import);
-                }
-            }
-        }
-        return result;
     }
 }

@@ -5,41 +5,24 @@ namespace Twirp.SourceGen.Resolution;
 
 /// <summary>
 /// Where the imports of one <c>.proto</c> are looked up, as Grpc.Tools passes them to protoc: the item's
-/// <c>AdditionalImportDirs</c>, then the well-known types, then its <c>ProtoRoot</c>. Paths are absolute
-/// (or relative to the same base as the AdditionalFiles paths) and normalized.
+/// <c>AdditionalImportDirs</c>, then the well-known types, then its <c>ProtoRoot</c>. Paths are normalized.
 /// </summary>
 /// <param name="VirtualPath">The file's name as imports spell it: its path below <paramref name="ProtoRoot"/>.</param>
 internal sealed record ProtoSearchPaths(string FilePath, string VirtualPath, string ProtoRoot, EquatableArray<string> ImportDirectories)
 {
     /// <summary>
-    /// Grpc.Tools' defaults: <c>ProtoRoot</c> is the project directory for files inside it and the file's own
-    /// directory for files outside; a relative <c>ProtoRoot</c> or import directory is relative to the project.
+    /// The search paths of <paramref name="filePath"/> from a root and import directories already resolved
+    /// by Grpc.Tools' rules (<see cref="Input.ProtoFileMetadata"/> does that, once); an empty root means the
+    /// file's own directory.
     /// </summary>
-    public static ProtoSearchPaths Create(string filePath, string? projectDirectory, string? protoRoot, IEnumerable<string> additionalImportDirs)
+    public static ProtoSearchPaths Create(string filePath, string protoRoot, IEnumerable<string> importDirectories)
     {
         var path = ProtoPaths.Normalize(filePath);
-        var project = string.IsNullOrWhiteSpace(projectDirectory) ? string.Empty : ProtoPaths.Normalize(projectDirectory!.Trim());
-        string root;
-        if (!string.IsNullOrWhiteSpace(protoRoot))
-        {
-            root = ProtoPaths.Combine(project, protoRoot!.Trim());
-        }
-        else if (project.Length > 0 && ProtoPaths.RelativeTo(project, path) is not null)
-        {
-            root = project;
-        }
-        else
-        {
-            root = ProtoPaths.GetDirectory(path);
-        }
-
+        var root = protoRoot.Length == 0 ? ProtoPaths.GetDirectory(path) : ProtoPaths.Normalize(protoRoot);
         var directories = new List<string>();
-        foreach (var directory in additionalImportDirs)
+        foreach (var directory in importDirectories)
         {
-            if (directory.Trim().Length > 0)
-            {
-                directories.Add(ProtoPaths.Combine(project, directory.Trim()));
-            }
+            directories.Add(ProtoPaths.Normalize(directory));
         }
         var virtualPath = ProtoPaths.RelativeTo(root, path) ?? path.Substring(path.LastIndexOf('/') + 1);
         return new ProtoSearchPaths(path, virtualPath, root, directories.ToEquatableArray());

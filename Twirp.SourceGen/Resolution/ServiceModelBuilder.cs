@@ -6,47 +6,59 @@ using Twirp.SourceGen.Parsing;
 
 namespace Twirp.SourceGen.Resolution;
 
-/// <summary>Turns the services of a resolved compilation into the strings-only models the emitters take.</summary>
+/// <summary>
+/// Turns the services of a resolved compilation into the strings-only models the emitters take: resolves
+/// each rpc's types, then lets <see cref="GeneratedNames"/> name them. Duplicate names are found by the
+/// symbol table (in the .proto) and by <see cref="GeneratedNames"/> (in C#), not here.
+/// </summary>
 internal static class ServiceModelBuilder
 {
     /// <summary>
-    /// Builds the services of <paramref name="file"/>. <paramref name="emitted"/> holds the full names of
-    /// services already built, so a service declared twice is reported instead of emitted twice.
+    /// Builds the services of every input file whose <paramref name="options"/> (one per
+    /// <see cref="ProtoCompilation.Inputs"/> entry) asks for code, with the locations of the rpcs for the
+    /// diagnostics reported once the compilation's message classes are known.
     /// </summary>
-    public static void Build(CompiledFile file, ProtoFileOptions options, ProtoCompilation compilation, HashSet<string> emitted,
-        List<ServiceModel> services, List<DiagnosticInfo> diagnostics)
+    public static List<(ServiceDraft Draft, ServiceModel Model)> Build(ProtoCompilation compilation, IReadOnlyList<GenerationOptions> options,
+        List<DiagnosticInfo> diagnostics)
+    {
+        var writesGrpcClasses = new bool[compilation.Files.Count];
+        var drafts = new List<ServiceDraft>();
+        var built = new HashSet<CompiledFile>();
+        for (var i = 0; i < compilation.Inputs.Count; i++)
+        {
+            var file = compilation.Inputs[i];
+            writesGrpcClasses[file.Index] |= options[i].WritesGrpcClasses;
+            if (options[i].Generate && built.Add(file))
+            {
+                AddDrafts(file, options[i], compilation, drafts, diagnostics);
+            }
+        }
+        return GeneratedNames.Assign(compilation, writesGrpcClasses, drafts, diagnostics);
+    }
+
+    private static void AddDrafts(CompiledFile file, GenerationOptions options, ProtoCompilation compilation, List<ServiceDraft> drafts,
+        List<DiagnosticInfo> diagnostics)
     {
         var model = file.Model;
-        CheckMemberNames(model, diagnostics);
         var ns = CSharpNames.FileNamespace(model.Package, model.CSharpNamespaceOption);
         var scope = model.Package.Length == 0 ? string.Empty : model.Package + ".";
+        var methodNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in model.Services)
         {
             var fullName = scope + service.Name;
-            if (!emitted.Add(fullName))
-            {
-                // Reported by the symbol table when in the same file; two unrelated files collide only here.
-                if (compilation.Symbols.All.TryGetValue(fullName, out var first) && first.File != file)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, service.NameSpan.ToLocationInfo(model.Path),
-                        fullName, "'" + first.File!.VirtualPath + "'"));
-                }
-                continue;
-            }
-            var methods = new List<MethodModel>(service.Methods.Count);
-            var methodNames = new HashSet<string>(StringComparer.Ordinal);
+            var methods = new List<DraftMethod>(service.Methods.Count);
+            methodNames.Clear();
             foreach (var method in service.Methods)
             {
+                // A second rpc of the same name is reported by the symbol table.
                 if (!methodNames.Add(method.Name))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, method.NameSpan.ToLocationInfo(model.Path),
-                        fullName + "." + method.Name, "service '" + service.Name + "'"));
                     continue;
                 }
+                var location = method.NameSpan.ToLocationInfo(model.Path);
                 if (method.ClientStreaming || method.ServerStreaming)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StreamingNotSupported, method.NameSpan.ToLocationInfo(model.Path),
-                        method.Name, service.Name));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StreamingNotSupported, location, method.Name, service.Name));
                     continue;
                 }
                 var relativeTo = fullName + "." + method.Name;
@@ -54,14 +66,12 @@ internal static class ServiceModelBuilder
                 var output = Resolve(method.OutputType, method.OutputTypeSpan, method.Name, relativeTo, file, compilation, diagnostics);
                 if (input is not null && output is not null)
                 {
-                    methods.Add(new MethodModel(method.Name, CSharpNames.MethodName(method.Name), input.FullName, input.CSharpName,
-                        output.FullName, output.CSharpName, ToDocComment(method.Comments), method.IsDeprecated, method.NameSpan.ToLocationInfo(model.Path)));
+                    methods.Add(new DraftMethod(method.Name, input.FullName, input.CSharpName, output.FullName, output.CSharpName,
+                        ToDocComment(method.Comments), method.IsDeprecated, location));
                 }
             }
-            services.Add(new ServiceModel(
-                model.Path, model.Package, service.Name, ns, service.Name,
-                options.IsInternal, options.GenerateServer, options.GenerateClient,
-                ToDocComment(service.Comments), service.IsDeprecated, methods.ToEquatableArray()));
+            drafts.Add(new ServiceDraft(file.VirtualPath, model.Package, service.Name, ns, options.IsInternal, options.GenerateServer, options.GenerateClient,
+                ToDocComment(service.Comments), service.IsDeprecated, methods, service.NameSpan.ToLocationInfo(model.Path)));
         }
     }
 
@@ -72,6 +82,9 @@ internal static class ServiceModelBuilder
         var location = span.ToLocationInfo(file.Model.Path);
         switch (result.Status)
         {
+            case LookupStatus.Found when result.Symbol!.Kind == SymbolKind.Message && result.Symbol.IsMapEntry:
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MapEntryAsMethodType, location, reference, method));
+                return null;
             case LookupStatus.Found when result.Symbol!.Kind == SymbolKind.Message:
                 return result.Symbol;
             case LookupStatus.Found:
@@ -87,64 +100,6 @@ internal static class ServiceModelBuilder
             default:
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownType, location, reference, method));
                 return null;
-        }
-    }
-
-    /// <summary>Names protoc requires to be unique inside one declaration: fields, oneofs, enum values (C++ scoping: in the enum's parent).</summary>
-    private static void CheckMemberNames(ProtoFileModel model, List<DiagnosticInfo> diagnostics)
-    {
-        var topLevelEnumValues = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var enumeration in model.Enums)
-        {
-            CheckEnumValues(model, enumeration, topLevelEnumValues, model.Package.Length == 0 ? "the file" : "package '" + model.Package + "'", diagnostics);
-        }
-        // One set of each, cleared per message: files hold thousands of messages.
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var enumValues = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var message in model.Messages)
-        {
-            CheckMessage(model, message, diagnostics, names, enumValues);
-        }
-    }
-
-    private static void CheckMessage(ProtoFileModel model, ProtoMessage message, List<DiagnosticInfo> diagnostics,
-        HashSet<string> names, Dictionary<string, string> enumValues)
-    {
-        names.Clear();
-        foreach (var field in message.Fields)
-        {
-            if (!names.Add(field.Name))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, field.NameSpan.ToLocationInfo(model.Path),
-                    field.Name, "message '" + message.Name + "'"));
-            }
-        }
-        if (message.Enums.Count > 0)
-        {
-            enumValues.Clear();
-            foreach (var enumeration in message.Enums)
-            {
-                CheckEnumValues(model, enumeration, enumValues, "message '" + message.Name + "'", diagnostics);
-            }
-        }
-        foreach (var nested in message.Messages)
-        {
-            CheckMessage(model, nested, diagnostics, names, enumValues);
-        }
-    }
-
-    private static void CheckEnumValues(ProtoFileModel model, ProtoEnum enumeration, Dictionary<string, string> scopeValues, string scope,
-        List<DiagnosticInfo> diagnostics)
-    {
-        foreach (var value in enumeration.Values)
-        {
-            if (scopeValues.TryGetValue(value.Name, out var owner))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, value.NameSpan.ToLocationInfo(model.Path),
-                    value.Name, owner == enumeration.Name ? "enum '" + owner + "'" : scope + " by enum '" + owner + "' (enum values are scoped like C++: siblings of their enum)"));
-                continue;
-            }
-            scopeValues[value.Name] = enumeration.Name;
         }
     }
 

@@ -22,8 +22,10 @@ internal sealed class Symbol
     private readonly Symbol? _parent;
     private string? _csharpName;
 
-    public Symbol(SymbolKind kind, string fullName, CompiledFile? file, ProtoSpan span, string name = "", string csharpPrefix = "", Symbol? parent = null)
+    public Symbol(SymbolKind kind, string fullName, CompiledFile? file, ProtoSpan span, string name = "", string csharpPrefix = "", Symbol? parent = null,
+        bool isMapEntry = false)
     {
+        IsMapEntry = isMapEntry;
         Kind = kind;
         FullName = fullName;
         File = file;
@@ -45,7 +47,10 @@ internal sealed class Symbol
     /// <c>global::Ns.Outer.Types.Inner</c> for messages and enums: protoc's C# generator nests a message's
     /// types in its static <c>Types</c> class. Built on first use: only rpc types ever need one.
     /// </summary>
-    public string CSharpName => _csharpName ??= _parent is null ? _csharpPrefix + _name : _parent.CSharpName + ".Types." + _name;
+    public string CSharpName => _csharpName ??= (_parent is null ? _csharpPrefix : _parent.CSharpName + ".Types.") + CSharpNames.Identifier(_name);
+
+    /// <summary>The <c>XxxEntry</c> message protoc synthesizes for a map field: protoc's C# generator writes no class for it.</summary>
+    public bool IsMapEntry { get; }
 
     public ProtoSpan Span { get; }
 
@@ -66,7 +71,7 @@ internal enum LookupStatus : byte
     NotAType,
 }
 
-internal readonly record struct LookupResult(LookupStatus Status, Symbol? Symbol, string ResolvedName);
+internal readonly record struct LookupResult(LookupStatus Status, Symbol? Symbol);
 
 /// <summary>
 /// Every package, message, enum and service of a <see cref="ProtoCompilation"/>, by full name, with the
@@ -111,7 +116,7 @@ internal sealed class SymbolTable
         }
 
         var ns = CSharpNames.FileNamespace(model.Package, model.CSharpNamespaceOption);
-        var csharpPrefix = ns.Length == 0 ? "global::" : "global::" + ns + ".";
+        var csharpPrefix = ns.Length == 0 ? "global::" : "global::" + CSharpNames.QualifiedIdentifier(ns) + ".";
         var scope = package.Length == 0 ? string.Empty : package + ".";
         foreach (var message in model.Messages)
         {
@@ -124,12 +129,32 @@ internal sealed class SymbolTable
         foreach (var service in model.Services)
         {
             Add(new Symbol(SymbolKind.Service, scope + service.Name, file, service.NameSpan));
+            ReportDuplicateMethods(file, scope + service.Name, service);
+        }
+    }
+
+    /// <summary>Methods are not symbols types can resolve to, so only their names' uniqueness is checked here.</summary>
+    private void ReportDuplicateMethods(CompiledFile file, string serviceFullName, ProtoService service)
+    {
+        for (var i = 1; i < service.Methods.Count; i++)
+        {
+            var method = service.Methods[i];
+            for (var j = 0; j < i; j++)
+            {
+                if (service.Methods[j].Name == method.Name)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, method.NameSpan.ToLocationInfo(file.Model.Path),
+                        serviceFullName + "." + method.Name, "service '" + service.Name + "'"));
+                    break;
+                }
+            }
         }
     }
 
     private void AddMessage(CompiledFile file, ProtoMessage message, string scope, string csharpPrefix, Symbol? parent)
     {
-        var symbol = new Symbol(SymbolKind.Message, scope + message.Name, file, message.NameSpan, message.Name, csharpPrefix, parent);
+        var symbol = new Symbol(SymbolKind.Message, scope + message.Name, file, message.NameSpan, message.Name, csharpPrefix, parent,
+            message.Kind == ProtoMessageKind.MapEntry);
         Add(symbol);
         if (message.Messages.Count == 0 && message.Enums.Count == 0)
         {
@@ -221,7 +246,7 @@ internal sealed class SymbolTable
 
     private static LookupResult AsType(LookupResult result) =>
         result.Status == LookupStatus.Found && !result.Symbol!.IsType
-            ? new LookupResult(LookupStatus.NotAType, result.Symbol, result.ResolvedName)
+            ? new LookupResult(LookupStatus.NotAType, result.Symbol)
             : result;
 
     /// <summary>The declaration of <paramref name="fullName"/> that <paramref name="file"/> can see.</summary>
@@ -229,22 +254,22 @@ internal sealed class SymbolTable
     {
         if (!_symbols.TryGetValue(fullName, out var symbol))
         {
-            return new LookupResult(LookupStatus.NotFound, null, fullName);
+            return new LookupResult(LookupStatus.NotFound, null);
         }
         if (symbol.Kind == SymbolKind.Package)
         {
             return IsPackageVisible(fullName, file)
-                ? new LookupResult(LookupStatus.Found, symbol, fullName)
-                : new LookupResult(LookupStatus.NotFound, null, fullName);
+                ? new LookupResult(LookupStatus.Found, symbol)
+                : new LookupResult(LookupStatus.NotFound, null);
         }
         for (var candidate = symbol; candidate is not null; candidate = candidate.Next)
         {
             if (file.Visible.Contains(candidate.File!.Index))
             {
-                return new LookupResult(LookupStatus.Found, candidate, fullName);
+                return new LookupResult(LookupStatus.Found, candidate);
             }
         }
-        return new LookupResult(LookupStatus.NotImported, symbol, fullName);
+        return new LookupResult(LookupStatus.NotImported, symbol);
     }
 
     private bool IsPackageVisible(string package, CompiledFile file)

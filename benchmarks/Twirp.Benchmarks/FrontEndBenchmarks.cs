@@ -76,18 +76,12 @@ public class FrontEndBenchmarks
         var inputs = new List<(ProtoFileModel, ProtoSearchPaths)>(_corpus.Count);
         foreach (var (path, text) in _corpus)
         {
-            inputs.Add((ProtoParser.Parse(path, text), ProtoSearchPaths.Create(path, CorpusDirectory, null, Array.Empty<string>())));
+            inputs.Add((ProtoParser.Parse(path, text), ProtoSearchPaths.Create(path, CorpusDirectory, Array.Empty<string>())));
         }
         var compilation = ProtoCompilation.Create(inputs);
-        var services = new List<ServiceModel>();
-        var diagnostics = new List<DiagnosticInfo>();
-        var emitted = new HashSet<string>(StringComparer.Ordinal);
-        var options = new ProtoFileOptions(false, true, true);
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            ServiceModelBuilder.Build(compilation.Inputs[i], options, compilation, emitted, services, diagnostics);
-        }
-        return services.Count;
+        var options = new GenerationOptions[inputs.Count];
+        Array.Fill(options, new GenerationOptions(Generate: true, IsInternal: false, GenerateServer: true, GenerateClient: true, WritesGrpcClasses: false));
+        return ServiceModelBuilder.Build(compilation, options, new List<DiagnosticInfo>()).Count;
     }
 
     [Benchmark]
