@@ -101,6 +101,66 @@ public class MutatedProtoFuzzTests
         }
     }
 
+    /// <summary>Names that must be escaped, renamed or diagnosed in C#, and templates built from the file's own names.</summary>
+    private static readonly string[] TroublesomeNames =
+    {
+        "nameof", "__arglist", "__makeref", "__reftype", "__refvalue", "class", "var", "value", "global", "partial",
+        "s_twirpDefinition", "Twirp", "TwirpContext", "TwirpClient", "ITwirpService", "System", "Package", "ToString",
+        "{service}Base", "{service}Client", "{service}Twirp", "{lower}", "{upper}", new string('L', 600),
+    };
+
+    /// <summary>The C# line terminators that do not end a <c>//</c> comment in a .proto (only LF does).</summary>
+    private static readonly string[] LineTerminators = { "\r", "\u0085", "\u2028", "\u2029" };
+
+    /// <summary>
+    /// Renames a declared service, rpc, message or package everywhere it occurs as a whole token, so the file
+    /// stays valid while its names become ones C# cares about.
+    /// </summary>
+    private sealed record RenameDeclaration(int Index, string NewName) : Mutation
+    {
+        public override string Apply(string text, int[] tokenStarts)
+        {
+            var tokens = ProtoLexer.Tokenize(text).Tokens;
+            var declared = new List<int>();
+            for (var i = 0; i + 1 < tokens.Count; i++)
+            {
+                if (tokens[i].Kind == TokenKind.Identifier && tokens[i + 1].Kind == TokenKind.Identifier
+                    && Text(text, tokens[i]) is "service" or "rpc" or "message" or "package")
+                {
+                    declared.Add(i + 1);
+                }
+            }
+            if (declared.Count == 0)
+            {
+                return text;
+            }
+            var old = Text(text, tokens[declared[Index % declared.Count]]);
+            var service = declared.Select(i => tokens[i - 1]).Zip(declared, (keyword, name) => (keyword, name))
+                .Where(pair => Text(text, pair.keyword) == "service").Select(pair => Text(text, tokens[pair.name])).FirstOrDefault() ?? "Svc";
+            var replacement = NewName.Replace("{service}", service).Replace("{lower}", old.ToLowerInvariant()).Replace("{upper}", old.ToUpperInvariant());
+            var builder = new System.Text.StringBuilder(text.Length);
+            var position = 0;
+            foreach (var token in tokens.Where(t => t.Kind == TokenKind.Identifier && Text(text, t) == old))
+            {
+                builder.Append(text, position, token.Start - position).Append(replacement);
+                position = token.Start + token.Length;
+            }
+            return builder.Append(text, position, text.Length - position).ToString();
+        }
+
+        private static string Text(string text, Token token) => text.Substring(token.Start, token.Length);
+    }
+
+    /// <summary>A comment holding a line terminator and C# after it, before a declaration: injected code if it ever leaks out.</summary>
+    private sealed record InjectComment(int Token, string Terminator) : Mutation
+    {
+        public override string Apply(string text, int[] tokenStarts)
+        {
+            var (start, _) = Range(text, tokenStarts, Token, 0);
+            return text.Insert(start, "// doc" + Terminator + "} class Injected { } //\n");
+        }
+    }
+
     private static (int Start, int End) Range(string text, int[] tokenStarts, int token, int count)
     {
         if (tokenStarts.Length == 0)
@@ -120,6 +180,11 @@ public class MutatedProtoFuzzTests
             Gen.Choose(0, 100_000).Zip(Gen.Choose(0, 100_000)).Select(t => (Mutation)new SwapTokens(t.Item1, t.Item2)),
             Gen.Choose(0, 1_000_000).Zip(Gen.Choose(1, 8).SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 0x2FF).Select(c => (char)c), n)))
                 .Select(t => (Mutation)new RandomCharacters(t.Item1, new string(t.Item2))));
+
+    private static Gen<Mutation> NamingMutationGen =>
+        Gen.OneOf(
+            Gen.Choose(0, 100_000).Zip(Gen.Elements(TroublesomeNames)).Select(t => (Mutation)new RenameDeclaration(t.Item1, t.Item2)),
+            Gen.Choose(0, 100_000).Zip(Gen.Elements(LineTerminators)).Select(t => (Mutation)new InjectComment(t.Item1, t.Item2)));
 
     private sealed record Case(int Seed, Mutation[] Mutations)
     {
@@ -143,6 +208,11 @@ public class MutatedProtoFuzzTests
 
     private static Arbitrary<Case> Cases => Gen.Choose(0, s_seeds.Value.Count - 1)
         .Zip(Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(MutationGen, n)))
+        .Select(t => new Case(t.Item1, t.Item2))
+        .ToArbitrary();
+
+    private static Arbitrary<Case> NamingCases => Gen.Choose(0, s_seeds.Value.Count - 1)
+        .Zip(Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(NamingMutationGen, n)))
         .Select(t => new Case(t.Item1, t.Item2))
         .ToArbitrary();
 
@@ -188,6 +258,52 @@ public class MutatedProtoFuzzTests
         });
 
         property.Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithQuietOnSuccess(true));
+    }
+
+    /// <summary>
+    /// Declarations renamed to keywords, runtime or generated names, and comments holding every C# line
+    /// terminator: the generator never throws, and each file it writes parses as C# and declares exactly
+    /// one type (a comment that leaked out of its <c>///</c> line would declare <c>Injected</c>).
+    /// </summary>
+    [Test]
+    public void Generated_code_stays_well_formed_when_names_and_comments_are_mutated()
+    {
+        var haberdasher = TestProtos.Haberdasher;
+        var property = Prop.ForAll(NamingCases, @case =>
+        {
+            var protos = new[]
+            {
+                new ProtoSource("/src/app/fuzz.proto", @case.Apply()),
+                new ProtoSource("/src/app/" + haberdasher.Path, haberdasher.Text),
+            };
+            var (result, _) = GeneratorHarness.Run(protos, globalOptions: new Dictionary<string, string>
+            {
+                ["build_property.TwirpVerifyMessageTypes"] = "false",
+                ["build_property.ProjectDir"] = "/src/app/",
+            });
+            var run = result.Results.Single();
+            return run.Exception is null
+                && result.Diagnostics.All(d => d.Id is not ("TWIRP099" or "CS8785" or "AD0001"))
+                && run.GeneratedSources.All(source => WellFormed(source.SyntaxTree));
+        });
+
+        property.Check(Config.QuickThrowOnFailure.WithMaxTest(150).WithQuietOnSuccess(true));
+    }
+
+    private static bool WellFormed(SyntaxTree tree) =>
+        !tree.GetDiagnostics().Any()
+        && tree.GetRoot().DescendantNodes().Count(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax) == 1;
+
+    [Test]
+    public void Naming_mutations_really_reach_declarations_and_comments()
+    {
+        // Guards the property above: the mutations must rename things and leave most files valid, or it proves nothing.
+        var samples = NamingCases.Generator.Sample(50, 200);
+        var changed = samples.Count(c => c.Apply() != s_seeds.Value[c.Seed].Text);
+        var valid = samples.Count(c => ProtoParser.Parse("x.proto", c.Apply()).Diagnostics.Count == 0);
+
+        Assert.That(changed, Is.GreaterThan(samples.Length * 8 / 10));
+        Assert.That(valid, Is.GreaterThan(samples.Length / 2));
     }
 
     [Test]

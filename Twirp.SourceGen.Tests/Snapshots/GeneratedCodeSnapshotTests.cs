@@ -8,7 +8,7 @@ namespace Twirp.SourceGen.Tests.Snapshots;
 public class GeneratedCodeSnapshotTests
 {
     [Test]
-    public void Haberdasher()
+    public void Haberdasher_service_generates_method_descriptors_a_server_base_class_and_a_client()
     {
         var (result, _) = GeneratorHarness.Run(new[] { TestProtos.Haberdasher });
 

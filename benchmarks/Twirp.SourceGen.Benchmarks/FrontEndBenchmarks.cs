@@ -8,7 +8,7 @@ using Twirp.SourceGen.Model;
 using Twirp.SourceGen.Parsing;
 using Twirp.SourceGen.Resolution;
 
-namespace Twirp.Benchmarks;
+namespace Twirp.SourceGen.Benchmarks;
 
 /// <summary>
 /// The front end on real input: every file of Google's API protos (npm <c>google-proto-files</c>) and one

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 
-namespace Twirp.Benchmarks;
+namespace Twirp.SourceGen.Benchmarks;
 
 public static class Program
 {
