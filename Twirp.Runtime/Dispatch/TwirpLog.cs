@@ -29,4 +29,7 @@ internal static partial class TwirpLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Twirp method {Method} failed after its answer was sent; the answer stands.")]
     public static partial void FailedAfterAnswer(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Twirp options of {Service} could not be reloaded; its calls keep the previous ones.")]
+    public static partial void ReloadFailed(ILogger logger, string service, Exception exception);
 }

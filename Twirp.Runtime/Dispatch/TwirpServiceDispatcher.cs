@@ -52,10 +52,13 @@ public sealed class TwirpServiceDispatcher
             throw new InvalidOperationException(
                 "Unable to find the required services. Add them by calling 'services.AddTwirp()' in the application's startup code.");
         }
-        var global = services.GetRequiredService<IOptions<TwirpOptions>>().Value;
-        var perService = services.GetRequiredService<IOptions<TwirpServiceOptions<TService>>>().Value;
+        var global = services.GetRequiredService<IOptionsMonitor<TwirpOptions>>();
+        var perService = services.GetRequiredService<IOptionsMonitor<TwirpServiceOptions<TService>>>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Twirp.Server");
-        var runtime = new TwirpServiceRuntime(TService.Definition, global, perService, new TwirpServiceActivator<TService>(), logger);
+        var runtime = new TwirpServiceRuntime(TService.Definition, global.CurrentValue, perService.CurrentValue, new TwirpServiceActivator<TService>(), logger);
+        // Lives as long as the monitors (the app's container), so the subscriptions are never undone.
+        global.OnChange(_ => runtime.Reload(global.CurrentValue, perService.CurrentValue));
+        perService.OnChange(_ => runtime.Reload(global.CurrentValue, perService.CurrentValue));
         return new TwirpServiceDispatcher(TService.Definition, runtime);
     }
 

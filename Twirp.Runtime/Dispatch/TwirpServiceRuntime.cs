@@ -5,23 +5,28 @@ using Microsoft.Extensions.Logging;
 namespace Twirp;
 
 /// <summary>
-/// One service's options, merged from the global and per-service ones once at startup, and the one
-/// <see cref="TwirpErrorResponder"/> that answers its failed calls.
+/// One service's options, merged from the global and per-service ones, and the one
+/// <see cref="TwirpErrorResponder"/> that answers its failed calls. The route (path prefix), hooks and
+/// interceptors are fixed at startup; the body limit, detailed errors and JSON settings follow
+/// <see cref="Reload"/>, which <c>IOptionsMonitor</c> calls when the configuration changes, from the next call on.
 /// </summary>
 internal sealed class TwirpServiceRuntime
 {
+    private volatile CallSettings _settings;
+
     public TwirpServiceRuntime(TwirpServiceDefinition definition, TwirpOptions global, TwirpServiceOptions service, TwirpServiceActivator activator, ILogger logger)
     {
+        if (global.ConfigurationError is { } invalid)
+        {
+            throw invalid;
+        }
         Definition = definition;
         PathPrefix = NormalizePrefix(service.PathPrefix ?? global.PathPrefix);
-        MaxRequestBodySize = service.MaxRequestBodySizeSpecified ? service.MaxRequestBodySize : global.MaxRequestBodySize;
-        EnableDetailedErrors = service.EnableDetailedErrors ?? global.EnableDetailedErrors;
-        JsonCodec = new TwirpJsonCodec(service.Json ?? global.Json);
         Hooks = Concat(global.Hooks, service.Hooks);
         Interceptors = Concat(global.Interceptors, service.Interceptors);
         Activator = activator;
         Logger = logger;
-        Errors = new TwirpErrorResponder(Hooks, EnableDetailedErrors, logger);
+        _settings = new CallSettings(global, service, Hooks, logger);
     }
 
     public TwirpServiceDefinition Definition { get; }
@@ -29,11 +34,9 @@ internal sealed class TwirpServiceRuntime
     /// <summary>Empty, or starts with <c>/</c> and does not end with one.</summary>
     public string PathPrefix { get; }
 
-    public long? MaxRequestBodySize { get; }
+    public long? MaxRequestBodySize => _settings.MaxRequestBodySize;
 
-    public bool EnableDetailedErrors { get; }
-
-    public TwirpJsonCodec JsonCodec { get; }
+    public TwirpJsonCodec JsonCodec => _settings.JsonCodec;
 
     public TwirpHooks[] Hooks { get; }
 
@@ -43,7 +46,28 @@ internal sealed class TwirpServiceRuntime
 
     public ILogger Logger { get; }
 
-    public TwirpErrorResponder Errors { get; }
+    public TwirpErrorResponder Errors => _settings.Errors;
+
+    /// <summary>Applies changed options to the calls that start from now on.</summary>
+    public void Reload(TwirpOptions global, TwirpServiceOptions service)
+    {
+        if (global.ConfigurationError is { } invalid)
+        {
+            TwirpLog.ReloadFailed(Logger, Definition.FullName, invalid);
+            return;
+        }
+        _settings = new CallSettings(global, service, Hooks, Logger);
+    }
+
+    /// <summary>The options a call reads, replaced as a whole so a call never sees half a reload.</summary>
+    private sealed class CallSettings(TwirpOptions global, TwirpServiceOptions service, TwirpHooks[] hooks, ILogger logger)
+    {
+        public long? MaxRequestBodySize { get; } = service.MaxRequestBodySizeSpecified ? service.MaxRequestBodySize : global.MaxRequestBodySize;
+
+        public TwirpJsonCodec JsonCodec { get; } = new(service.Json ?? global.Json);
+
+        public TwirpErrorResponder Errors { get; } = new(hooks, service.EnableDetailedErrors ?? global.EnableDetailedErrors, logger);
+    }
 
     public static string NormalizePrefix(string? prefix)
     {

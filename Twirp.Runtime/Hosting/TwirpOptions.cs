@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Twirp;
@@ -31,6 +32,9 @@ public sealed class TwirpOptions
 
     /// <summary>Interceptors for every service; they wrap per-service interceptors.</summary>
     public TwirpInterceptorCollection Interceptors { get; } = new();
+
+    /// <summary>Why the bound configuration could not be read, if it could not (see <c>BindConfiguration</c>).</summary>
+    internal InvalidOperationException? ConfigurationError { get; set; }
 }
 
 /// <summary>

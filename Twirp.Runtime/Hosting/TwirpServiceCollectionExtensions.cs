@@ -2,7 +2,9 @@ using System;
 using System.Linq;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Twirp;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -37,6 +39,23 @@ public static class TwirpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Reads <see cref="TwirpOptions"/> from <paramref name="section"/> (e.g. <c>builder.Configuration.GetSection("Twirp")</c>),
+    /// after the options set in code, and again whenever the configuration reloads (an edited
+    /// <c>appsettings.json</c>): the body limit, detailed errors and JSON settings apply from the next call
+    /// on; <c>PathPrefix</c> is read once, when the services are mapped. Keys: <c>PathPrefix</c>,
+    /// <c>MaxRequestBodySize</c> (bytes; empty or <c>null</c> for no limit), <c>EnableDetailedErrors</c>,
+    /// <c>Json:UseProtoNames</c>, <c>Json:EmitDefaultValues</c>. Read by name, without reflection.
+    /// </summary>
+    public static ITwirpServerBuilder BindConfiguration(this ITwirpServerBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.AddSingleton<IConfigureOptions<TwirpOptions>>(new TwirpConfigureFromConfiguration(section));
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<TwirpOptions>>(new ConfigurationChangeTokenSource<TwirpOptions>(section));
         return builder;
     }
 

@@ -9,7 +9,9 @@ builder.Services.AddTwirp(options =>
     // Exception details in `internal` errors while developing only.
     options.EnableDetailedErrors = builder.Environment.IsDevelopment();
     options.Hooks.Add(CallLogging.Hooks);
-});
+})
+    // The "Twirp" section of appsettings.json; edits apply to the next call, no restart needed.
+    .BindConfiguration(builder.Configuration.GetSection("Twirp"));
 
 var app = builder.Build();
 app.MapTwirp<HaberdasherService>();
