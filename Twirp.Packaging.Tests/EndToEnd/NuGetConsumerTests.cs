@@ -84,6 +84,8 @@ public class NuGetConsumerTests
     [TestCase("Twirp.Core")]
     [TestCase("Twirp.Runtime")]
     [TestCase("Twirp.Client")]
+    [TestCase("Twirp.Queue")]
+    [TestCase("Twirp.Queue.Sqlite")]
     [Order(1)]
     public void Library_packages_carry_metadata_readme_and_symbols(string packageId)
     {
