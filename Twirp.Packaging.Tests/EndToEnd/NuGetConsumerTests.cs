@@ -21,7 +21,7 @@ namespace Twirp.Packaging.Tests.EndToEnd;
 [NonParallelizable]
 public class NuGetConsumerTests
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
 
     private string _work = null!;
     private LocalPackages _packages = null!;

@@ -37,7 +37,7 @@ public sealed class LocalPackages
         var root = FindRepositoryRoot();
         var feed = Path.Combine(workDirectory, "feed");
         var version = $"0.1.0-e2e.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-        var result = await DotNetCli.RunAsync(root, TimeSpan.FromMinutes(5),
+        var result = await DotNetCli.RunAsync(root, TimeSpan.FromMinutes(15),
             "pack", Path.Combine(root, "Twirp.sln"), "-c", "Release", "-o", feed, "-nodeReuse:false",
             $"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(workDirectory, "artifacts")}");
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
