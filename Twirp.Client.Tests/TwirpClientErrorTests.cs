@@ -193,12 +193,16 @@ public class TwirpClientErrorTests
     }
 
     [Test]
-    public void Network_failure_surfaces_as_HttpRequestException()
+    public void Network_failure_is_unavailable_with_the_transport_exception_as_its_cause()
     {
-        var handler = new RecordingHandler(_ => throw new HttpRequestException("connection refused"));
+        var refused = new HttpRequestException("connection refused");
+        var handler = new RecordingHandler(_ => throw refused);
         var client = new HaberdasherClient(handler.CreateClient());
 
-        Assert.ThrowsAsync<HttpRequestException>(() => client.MakeHatAsync(new Size()));
+        var error = Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size()));
+
+        Assert.That((error!.Code, error.Message), Is.EqualTo((TwirpErrorCode.Unavailable, "the server could not be reached: connection refused")));
+        Assert.That(error.InnerException, Is.SameAs(refused));
     }
 
     [Test]

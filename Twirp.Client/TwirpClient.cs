@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
@@ -64,8 +65,7 @@ public abstract class TwirpClient
     /// Calls <paramref name="method"/> through the interceptors, then over HTTP. Generated methods are
     /// one call to this.
     /// </summary>
-    /// <exception cref="TwirpException">The server answered with an error, or with a body that could not be decoded.</exception>
-    /// <exception cref="HttpRequestException">The request could not be sent or the response not read.</exception>
+    /// <exception cref="TwirpException">The server answered with an error, or with a body that could not be decoded, or could not be reached (<c>unavailable</c>, with the transport's exception as the cause).</exception>
     /// <exception cref="OperationCanceledException">The call was cancelled or <see cref="HttpClient.Timeout"/> expired.</exception>
     protected Task<TResponse> CallAsync<TRequest, TResponse>(
         TwirpMethod<TRequest, TResponse> method,
@@ -131,12 +131,34 @@ public abstract class TwirpClient
             }
         }
 
-        using var httpResponse = await _httpClient.SendAsync(httpRequest, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         TwirpException error;
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await _httpClient.SendAsync(httpRequest, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception)
+        {
+            error = Unavailable(exception);
+            await RunErrorHooksAsync(context, error).ConfigureAwait(false);
+            throw error;
+        }
+        using var httpResponse = sent;
         if (httpResponse.StatusCode == HttpStatusCode.OK)
         {
             TResponse response;
-            using var body = await TwirpResponseBody.ReadAsync(httpResponse.Content, _maxResponseBodySize, truncate: false, cancellationToken).ConfigureAwait(false);
+            TwirpResponseBody body;
+            try
+            {
+                body = await TwirpResponseBody.ReadAsync(httpResponse.Content, _maxResponseBodySize, truncate: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or IOException)
+            {
+                error = Unavailable(exception);
+                await RunErrorHooksAsync(context, error).ConfigureAwait(false);
+                throw error;
+            }
+            using var _ = body;
             try
             {
                 response = context.Encoding == TwirpEncoding.Json
@@ -165,6 +187,14 @@ public abstract class TwirpClient
         await RunErrorHooksAsync(context, error).ConfigureAwait(false);
         throw error;
     }
+
+    /// <summary>
+    /// The server could not be reached or went away mid-answer (refused, reset, DNS, TLS, body cut
+    /// short): gRPC's and Twirp's code for a server that is not there is <c>unavailable</c>; the
+    /// transport's exception is kept as the cause.
+    /// </summary>
+    private static TwirpException Unavailable(Exception transportFailure) =>
+        new(TwirpErrorCode.Unavailable, "the server could not be reached: " + transportFailure.Message, meta: null, transportFailure);
 
     private async ValueTask RunErrorHooksAsync(TwirpClientCallContext context, TwirpException error)
     {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace Twirp.Runtime.FaultTests;
 
 /// <summary>
-/// <c>dotnet Twirp.Runtime.FaultTests.dll serve [--urls ...] [--HostOptions:ShutdownTimeout=...]</c> runs the
+/// <c>dotnet Twirp.Runtime.FaultTests.dll serve [--urls ...] [--shutdown-timeout-ms N]</c> runs the
 /// fault server in a process of its own, for the shutdown tests' SIGTERM. The test host never calls this.
 /// </summary>
 public static class Program
@@ -18,10 +18,18 @@ public static class Program
     {
         if (args.Length == 0 || args[0] != "serve")
         {
-            Console.Error.WriteLine("usage: Twirp.Runtime.FaultTests serve [--urls http://127.0.0.1:0] [--HostOptions:ShutdownTimeout=00:00:30]");
+            Console.Error.WriteLine("usage: Twirp.Runtime.FaultTests serve [--urls http://127.0.0.1:0] [--shutdown-timeout-ms 30000]");
             return 2;
         }
-        var app = FaultServer.Build(args.Skip(1).ToArray(), logs: null);
+        var rest = args.Skip(1).ToList();
+        TimeSpan? shutdownTimeout = null;
+        var at = rest.IndexOf("--shutdown-timeout-ms");
+        if (at >= 0)
+        {
+            shutdownTimeout = TimeSpan.FromMilliseconds(int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture));
+            rest.RemoveRange(at, 2);
+        }
+        var app = FaultServer.Build(rest.ToArray(), logs: null, shutdownTimeout: shutdownTimeout);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

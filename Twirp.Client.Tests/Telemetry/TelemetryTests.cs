@@ -131,20 +131,21 @@ public class TelemetryTests
     }
 
     [Test]
-    public async Task Unreachable_server_fails_the_client_span_with_the_exception_type_and_no_status_code()
+    public async Task Unreachable_server_fails_the_client_span_as_unavailable_as_grpc_clients_record_it()
     {
         using var telemetry = new CapturedTelemetry(TwirpDiagnostics.ClientName);
         // Port 9 (discard) on loopback: nothing listens, the connection is refused.
         var client = new HaberdasherClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9") });
 
-        Assert.ThrowsAsync<HttpRequestException>(() => client.MakeHatAsync(new Size { Inches = 7 }));
+        var error = Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size { Inches = 7 }));
 
         var clientSpan = (await telemetry.SpansAsync(1)).Single();
         Assert.Multiple(() =>
         {
+            Assert.That(error!.InnerException, Is.InstanceOf<HttpRequestException>());
             Assert.That(clientSpan.Status, Is.EqualTo(ActivityStatusCode.Error));
-            Assert.That(TagsOf(clientSpan)["error.type"], Is.EqualTo("System.Net.Http.HttpRequestException"));
-            Assert.That(TagsOf(clientSpan), Does.Not.ContainKey("rpc.response.status_code"));
+            Assert.That(TagsOf(clientSpan)["error.type"], Is.EqualTo("unavailable"));
+            Assert.That(TagsOf(clientSpan)["rpc.response.status_code"], Is.EqualTo("unavailable"));
             Assert.That(TagsOf(clientSpan)["server.address"], Is.EqualTo("127.0.0.1"));
             Assert.That(TagsOf(clientSpan)["server.port"], Is.EqualTo(9));
         });

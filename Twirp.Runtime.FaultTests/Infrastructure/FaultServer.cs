@@ -47,7 +47,7 @@ public sealed class FaultServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Builds the app the tests and the standalone server process (<c>serve</c>) both run.</summary>
-    public static WebApplication Build(string[] args, TwirpLogCapture? logs, long? maxRequestBodySize = TwirpOptions.DefaultMaxRequestBodySize)
+    public static WebApplication Build(string[] args, TwirpLogCapture? logs, long? maxRequestBodySize = TwirpOptions.DefaultMaxRequestBodySize, TimeSpan? shutdownTimeout = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseKestrel(kestrel =>
@@ -63,6 +63,10 @@ public sealed class FaultServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
         }
+        if (shutdownTimeout is { } timeout)
+        {
+            builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = timeout);
+        }
         builder.Services.AddSingleton<InFlightCalls>();
         builder.Services.AddTwirp(o => o.MaxRequestBodySize = maxRequestBodySize);
         var app = builder.Build();
@@ -76,6 +80,7 @@ public sealed class FaultServer : IAsyncDisposable
             return next(context);
         });
         app.MapTwirp<FaultService>();
+        app.MapGet("/in-flight", static (InFlightCalls calls) => calls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return app;
     }
 

@@ -26,7 +26,7 @@ try
             var hat = await client.MakeHatAsync(new Size { Inches = inches });
             Console.WriteLine($"{inches} inches: a {hat.Color} {hat.Name}");
         }
-        catch (TwirpException error)
+        catch (TwirpException error) when (error.Code != TwirpErrorCode.Unavailable || error.InnerException is null)
         {
             var meta = string.Join(", ", error.Meta.Select(pair => $"{pair.Key}={pair.Value}"));
             Console.WriteLine($"{inches} inches: {error.Code.ToWireName()}: {error.Message} [{meta}]");
@@ -34,8 +34,8 @@ try
     }
     return 0;
 }
-catch (HttpRequestException error)
+catch (TwirpException error) when (error.InnerException is HttpRequestException unreachable)
 {
-    Console.Error.WriteLine($"Could not reach {baseAddress}: {error.Message}. Is the sample server running?");
+    Console.Error.WriteLine($"Could not reach {baseAddress}: {unreachable.Message}. Is the sample server running?");
     return 1;
 }
