@@ -13,6 +13,7 @@ namespace Twirp.Queue.Tests;
 
 /// <summary>The queue's semantics, the same suite on every store: each test gets an empty database.</summary>
 [TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.PostgreSql)]
 public class QueueTests(StoreKind kind)
 {
     private const string Service = "twirp.example.haberdasher.Haberdasher";

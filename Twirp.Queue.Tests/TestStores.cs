@@ -3,6 +3,9 @@ using System.Data.Common;
 using System.IO;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NUnit.Framework;
+using Twirp.Queue.PostgreSql;
 using Twirp.Queue.Sqlite;
 
 namespace Twirp.Queue.Tests;
@@ -34,7 +37,7 @@ public sealed class TestStore : IAsyncDisposable
         ? ["--sqlite", new SqliteConnectionStringBuilder(ConnectionString).DataSource]
         : ["--postgres", ConnectionString];
 
-    public static Task<TestStore> CreateAsync(StoreKind kind)
+    public static async Task<TestStore> CreateAsync(StoreKind kind)
     {
         switch (kind)
         {
@@ -42,9 +45,10 @@ public sealed class TestStore : IAsyncDisposable
                 var directory = Path.Combine(Path.GetTempPath(), "twirp-queue-tests", Guid.NewGuid().ToString("N"));
                 Directory.CreateDirectory(directory);
                 var path = Path.Combine(directory, "queue.db");
-                return Task.FromResult(new TestStore(kind, new SqliteConnectionStringBuilder { DataSource = path }.ToString(), directory));
+                return new TestStore(kind, new SqliteConnectionStringBuilder { DataSource = path }.ToString(), directory);
             default:
-                throw new NotSupportedException(kind.ToString());
+                var server = await SharedPostgres.ServerAsync();
+                return new TestStore(kind, await server.CreateDatabaseAsync(), null);
         }
     }
 
@@ -57,7 +61,9 @@ public sealed class TestStore : IAsyncDisposable
                 configure?.Invoke(options);
                 return new SqliteTwirpQueue(options);
             default:
-                throw new NotSupportedException(Kind.ToString());
+                var postgres = new PostgreSqlTwirpQueueOptions { ConnectionString = ConnectionString };
+                configure?.Invoke(postgres);
+                return new PostgreSqlTwirpQueue(postgres);
         }
     }
 
@@ -66,14 +72,18 @@ public sealed class TestStore : IAsyncDisposable
         DbConnection connection = Kind switch
         {
             StoreKind.Sqlite => new SqliteConnection(ConnectionString),
-            _ => throw new NotSupportedException(Kind.ToString()),
+            _ => new NpgsqlConnection(ConnectionString),
         };
         await connection.OpenAsync();
         return connection;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (Kind == StoreKind.PostgreSql)
+        {
+            await (await SharedPostgres.ServerAsync()).DropDatabaseAsync(ConnectionString);
+        }
         if (_directory is not null)
         {
             SqliteConnection.ClearAllPools();
@@ -85,6 +95,36 @@ public sealed class TestStore : IAsyncDisposable
             {
             }
         }
-        return default;
+    }
+}
+
+/// <summary>One PostgreSQL server per test run, started on first use and stopped after the last test.</summary>
+[SetUpFixture]
+public sealed class SharedPostgres
+{
+    private static readonly object Gate = new();
+    private static Task<PostgresServer>? _server;
+
+    public static Task<PostgresServer> ServerAsync()
+    {
+        lock (Gate)
+        {
+            return _server ??= PostgresServer.StartAsync();
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        Task<PostgresServer>? server;
+        lock (Gate)
+        {
+            server = _server;
+            _server = null;
+        }
+        if (server is not null)
+        {
+            await (await server).DisposeAsync();
+        }
     }
 }

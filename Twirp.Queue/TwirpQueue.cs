@@ -184,6 +184,15 @@ public abstract class TwirpQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>Wakes every consumer of this process, after a gap in the store's notifications.</summary>
+    protected void SignalAllTasksAvailable()
+    {
+        foreach (var service in _signals.Keys)
+        {
+            SignalTasksAvailable(service);
+        }
+    }
+
     /// <summary>Completes when <see cref="SignalTasksAvailable"/> runs for <paramref name="service"/>; taken before looking for tasks, so no signal is missed.</summary>
     internal Task TasksAvailable(string service) =>
         _signals.GetOrAdd(service, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;

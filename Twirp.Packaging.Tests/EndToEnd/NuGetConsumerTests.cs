@@ -86,6 +86,7 @@ public class NuGetConsumerTests
     [TestCase("Twirp.Client")]
     [TestCase("Twirp.Queue")]
     [TestCase("Twirp.Queue.Sqlite")]
+    [TestCase("Twirp.Queue.PostgreSql")]
     [Order(1)]
     public void Library_packages_carry_metadata_readme_and_symbols(string packageId)
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Twirp.Example.Haberdasher;
 using Twirp.Queue;
+using Twirp.Queue.PostgreSql;
 using Twirp.Queue.Sqlite;
 
 // hatqueue enqueue N | work --group G [--concurrency C] | status      [--sqlite PATH | --postgres "<cs>"]
@@ -87,5 +88,7 @@ internal sealed class Arguments(string[] args)
 
     public bool Flag(string name) => args.Contains(name);
 
-    public TwirpQueue CreateQueue() => new SqliteTwirpQueue(Option("--sqlite") ?? "hats.db");
+    public TwirpQueue CreateQueue() => Option("--postgres") is { } postgres
+        ? new PostgreSqlTwirpQueue(postgres)
+        : new SqliteTwirpQueue(Option("--sqlite") ?? "hats.db");
 }
