@@ -57,27 +57,36 @@ public static class ProtocCorpus
         return Path.Combine(GrpcToolsDirectory, "tools", $"{platform}_{architecture}", name);
     }
 
+    private static (FileDescriptorSet, IReadOnlyDictionary<string, string>) BuildDescriptorSet() =>
+        DescribeAccepted("corpus", CorpusRoot, Array.Empty<string>(), Files,
+            File.GetLastWriteTimeUtc(Path.Combine(CorpusRoot, "package.json")).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>
-    /// Runs protoc once over the whole corpus. protoc stops at the first file it rejects, so rejected files
-    /// are taken out and protoc runs again until it accepts the rest.
+    /// Runs protoc once over <paramref name="files"/> (relative to <paramref name="root"/>, with more
+    /// import roots), cached under <c>obj/protoc-corpus/{name}</c> until <paramref name="version"/> changes.
+    /// protoc stops at the first file it rejects, so rejected files are taken out and protoc runs again
+    /// until it accepts the rest.
     /// </summary>
-    private static (FileDescriptorSet, IReadOnlyDictionary<string, string>) BuildDescriptorSet()
+    public static (FileDescriptorSet Set, IReadOnlyDictionary<string, string> Rejected) DescribeAccepted(
+        string name, string root, IReadOnlyList<string> importRoots, IReadOnlyList<string> files, string version)
     {
-        Directory.CreateDirectory(CacheDirectory);
-        var output = Path.Combine(CacheDirectory, "corpus.pb");
-        var rejectedPath = Path.Combine(CacheDirectory, "rejected.txt");
-        var stamp = Path.Combine(CacheDirectory, "stamp.txt");
-        var expectedStamp = ProtocPath + "\n" + Files.Count + "\n" + File.GetLastWriteTimeUtc(Path.Combine(CorpusRoot, "package.json")).Ticks;
+        var cache = name == "corpus" ? CacheDirectory : Path.Combine(CacheDirectory, name);
+        Directory.CreateDirectory(cache);
+        var output = Path.Combine(cache, "corpus.pb");
+        var rejectedPath = Path.Combine(cache, "rejected.txt");
+        var stamp = Path.Combine(cache, "stamp.txt");
+        var expectedStamp = ProtocPath + "\n" + files.Count + "\n" + version;
+        var includes = string.Concat(importRoots.Select(directory => $" \"-I{directory}\""));
         if (!(File.Exists(output) && File.Exists(stamp) && File.ReadAllText(stamp) == expectedStamp))
         {
             var rejected = new Dictionary<string, string>(StringComparer.Ordinal);
-            var accepted = Files.ToList();
+            var accepted = files.ToList();
             for (var attempt = 0; ; attempt++)
             {
-                var listFile = Path.Combine(CacheDirectory, "files.txt");
+                var listFile = Path.Combine(cache, "files.txt");
                 File.WriteAllLines(listFile, accepted);
-                var (exitCode, errors) = RunProtoc(CorpusRoot,
-                    $"-I. --descriptor_set_out=\"{output}\" --include_imports --include_source_info \"@{listFile}\"");
+                var (exitCode, errors) = RunProtoc(root,
+                    $"-I.{includes} --descriptor_set_out=\"{output}\" --include_imports --include_source_info \"@{listFile}\"");
                 if (exitCode == 0)
                 {
                     break;

@@ -287,7 +287,7 @@ public class MutatedProtoFuzzTests
                 && run.GeneratedSources.All(source => WellFormed(source.SyntaxTree));
         });
 
-        property.Check(Config.QuickThrowOnFailure.WithMaxTest(150).WithQuietOnSuccess(true));
+        property.Check(Config.QuickThrowOnFailure.WithMaxTest(100).WithQuietOnSuccess(true));
     }
 
     private static bool WellFormed(SyntaxTree tree) =>
