@@ -87,6 +87,27 @@ public class UnusualProtoTests
     }
 
     [Test]
+    public void Names_too_long_for_a_CSharp_identifier_are_reported_and_the_rest_is_generated()
+    {
+        var tooLong = new string('L', 510);
+        var build = Compile($$"""
+            syntax = "proto3";
+            package lengths;
+            message R {}
+            service {{tooLong}} { rpc M(R) returns (R); }
+            service S {
+              rpc {{tooLong}}(R) returns (R);
+              rpc Fine(R) returns (R);
+            }
+            """);
+
+        Assert.That(build.GeneratorDiagnostics, Is.EqualTo(new[] { "TWIRP023 unusual.proto(4,9)", "TWIRP023 unusual.proto(6,7)" }));
+        AssertGeneratedCodeIsClean(build);
+        Assert.That(build.Sources.Keys, Has.All.StartWith("lengths.S."));
+        Assert.That(build.Sources["lengths.S.Twirp.g.cs"], Does.Contain(" Fine { get; }").And.Not.Contain(tooLong));
+    }
+
+    [Test]
     public void Rpcs_named_like_CSharp_keywords_and_contextual_keywords_compile_and_keep_their_wire_names()
     {
         var names = new[] { "nameof", "__arglist", "__makeref", "__reftype", "__refvalue", "__arglist_", "class", "var", "async", "await", "partial", "record", "value", "global", "dynamic", "yield", "event" };

@@ -64,6 +64,11 @@ internal static class DiagnosticDescriptors
         "{0} becomes the C# type '{1}', which hides {2} that the generated Twirp code refers to (global:: cannot reach past a type of the same full name), so no Twirp code is generated; rename it, or give its file another C# namespace with option csharp_namespace",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor NameTooLong = Create(
+        "TWIRP023", "Name too long for C#",
+        "{0} '{1}' would generate a C# identifier {2} characters long, and C# allows 512, so {3} not generated; shorten the name",
+        DiagnosticSeverity.Error);
+
     // TWIRP050-TWIRP059: the build around the generator (item metadata, referenced packages).
 
     public static readonly DiagnosticDescriptor InvalidTwirpServices = Create(

@@ -26,6 +26,11 @@ internal sealed class GeneratedNames
 
     private const string DefinitionFieldName = "s_twirpDefinition";
 
+    /// <summary>C#'s limit (CS0645); an rpc keeps a margin for the <c>Async</c> or <c>Method</c> its members may get.</summary>
+    internal const int MaxIdentifierLength = 512;
+
+    private const int MaxRpcNameLength = MaxIdentifierLength - 12;
+
     /// <summary>Members every <c>{Service}Twirp</c> class has besides its descriptors, and what it inherits from object.</summary>
     private static readonly string[] s_methodsClassMembers =
     {
@@ -119,6 +124,10 @@ internal sealed class GeneratedNames
         var named = new List<(ServiceDraft Draft, string HintName)>(drafts.Count);
         foreach (var draft in drafts)
         {
+            if (!FitsCSharp(draft, diagnostics))
+            {
+                continue;
+            }
             if (names.TryDeclareService(draft, diagnostics))
             {
                 named.Add((draft, HintNamePrefix(draft)));
@@ -237,6 +246,29 @@ internal sealed class GeneratedNames
         {
             _declared[prefix + type] = new Declaration(DeclarationKind.Generated, description, draft.Location, draft.FullName, draft.VirtualPath);
         }
+        return true;
+    }
+
+    /// <summary>Reports a service, or drops an rpc, whose generated identifiers would be longer than C# allows.</summary>
+    private static bool FitsCSharp(ServiceDraft draft, List<DiagnosticInfo> diagnostics)
+    {
+        var longest = Math.Max(draft.ClientClassName.Length, Math.Max(draft.ServerClassName.Length, draft.MethodsClassName.Length));
+        if (longest > MaxIdentifierLength)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameTooLong, draft.Location, "Service", draft.FullName,
+                longest.ToString(System.Globalization.CultureInfo.InvariantCulture), "the service is"));
+            return false;
+        }
+        draft.Methods.RemoveAll(method =>
+        {
+            if (method.Name.Length <= MaxRpcNameLength)
+            {
+                return false;
+            }
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameTooLong, method.Location, "Method", draft.FullName + "." + method.Name,
+                (method.Name.Length + "Async".Length).ToString(System.Globalization.CultureInfo.InvariantCulture), "the method is"));
+            return true;
+        });
         return true;
     }
 
