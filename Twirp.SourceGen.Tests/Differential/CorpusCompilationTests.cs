@@ -71,13 +71,8 @@ public class CorpusCompilationTests
             + $"{result.Diagnostics.Count(d => d.Id == "TWIRP003")} streaming rpcs skipped");
         Assert.That(generatedServices, Is.GreaterThanOrEqualTo(sample.Count));
 
-        // Only our trees are bound: protoc's C# is known to compile, and binding its method bodies is
-        // what would make this slow. Binding ours resolves every type name we wrote against protoc's classes.
-        var generatedTrees = result.GeneratedTrees.ToHashSet();
-        var errors = output.SyntaxTrees.Where(generatedTrees.Contains)
-            .SelectMany(tree => output.GetSemanticModel(tree).GetDiagnostics())
-            .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .ToList();
+        // Binding our trees resolves every type name we wrote against protoc's classes.
+        var errors = GeneratorHarness.GeneratedCodeDiagnostics(result, output, DiagnosticSeverity.Error);
         TestContext.Out.WriteLine($"compiled: {stopwatch.Elapsed}");
         Assert.That(errors.Select(e => e.ToString()).Take(30), Is.Empty, $"{errors.Count} compile errors");
     }

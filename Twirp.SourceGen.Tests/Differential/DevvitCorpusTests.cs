@@ -114,12 +114,7 @@ public class DevvitCorpusTests
         TestContext.Out.WriteLine($"{own.Count + vendored.Count} files (of {allOwn.Count + allVendored.Count}), {services} services generated, {result.Diagnostics.Count(d => d.Id == "TWIRP003")} streaming rpcs skipped");
         Assert.That(services, Is.GreaterThan(15));
         TestContext.Out.WriteLine($"generator: {stopwatch.Elapsed}");
-        var generated = result.GeneratedTrees.ToHashSet();
-        var problems = compiled.SyntaxTrees.Where(generated.Contains)
-            .SelectMany(tree => compiled.GetSemanticModel(tree).GetDiagnostics())
-            .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.IsWarningAsError)
-            .Select(d => d.ToString())
-            .ToList();
+        var problems = GeneratorHarness.GeneratedCodeDiagnostics(result, compiled).Select(d => d.ToString()).ToList();
         TestContext.Out.WriteLine($"compiled: {stopwatch.Elapsed}");
         Assert.That(problems.Take(30), Is.Empty, $"{problems.Count} diagnostics in generated code");
     }

@@ -64,6 +64,21 @@ public static class GeneratorHarness
         return (driver.GetRunResult(), output);
     }
 
+    /// <summary>
+    /// The C# diagnostics of at least <paramref name="minimum"/> severity (warnings turned into errors
+    /// included) inside the generated trees of <paramref name="output"/>. Only those trees are bound: the
+    /// rest (protoc's C#) is known to compile, and binding its method bodies is what would be slow.
+    /// </summary>
+    public static List<Diagnostic> GeneratedCodeDiagnostics(GeneratorDriverRunResult result, Compilation output,
+        DiagnosticSeverity minimum = DiagnosticSeverity.Warning)
+    {
+        var generated = result.GeneratedTrees.ToHashSet();
+        return output.SyntaxTrees.Where(generated.Contains)
+            .SelectMany(tree => output.GetSemanticModel(tree).GetDiagnostics())
+            .Where(d => d.Severity >= minimum || d.IsWarningAsError)
+            .ToList();
+    }
+
     private static IReadOnlyList<MetadataReference> LoadDefaultReferences()
     {
         var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);

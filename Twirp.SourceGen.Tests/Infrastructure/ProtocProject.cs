@@ -72,11 +72,7 @@ public static class ProtocProject
                 ["build_property.ProjectDir"] = project + Path.DirectorySeparatorChar,
             });
 
-            var generated = result.GeneratedTrees.ToHashSet();
-            var problems = compiled.SyntaxTrees.Where(generated.Contains)
-                .SelectMany(tree => compiled.GetSemanticModel(tree).GetDiagnostics())
-                .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.IsWarningAsError)
-                .ToList();
+            var problems = GeneratorHarness.GeneratedCodeDiagnostics(result, compiled);
             var diagnostics = result.Diagnostics
                 .Select(d => d.Location.IsInSource || d.Location.Kind == LocationKind.ExternalFile
                     ? $"{d.Id} {Path.GetFileName(d.Location.GetLineSpan().Path)}({d.Location.GetLineSpan().StartLinePosition.Line + 1},{d.Location.GetLineSpan().StartLinePosition.Character + 1})"
