@@ -22,12 +22,17 @@ internal static class TwirpServerTelemetry
 
     /// <summary>
     /// Starts observing a call of <paramref name="method"/>, or of a route naming no known method when null.
-    /// <paramref name="metadata"/> (the request headers, a queued task's metadata) may carry the caller's
-    /// trace context.
+    /// The context's metadata (request headers, a queued task's metadata) may carry the caller's trace
+    /// context; it is only read when someone listens (reading it may create it).
     /// </summary>
-    public static TwirpServerCall Start(TwirpMethod? method, IHeaderDictionary metadata)
+    public static TwirpServerCall Start(TwirpMethod? method, TwirpContext context) => Start(method, context, headers: null);
+
+    /// <summary>Starts observing a request that reached no service, answered without a <see cref="TwirpContext"/>.</summary>
+    public static TwirpServerCall StartUnrouted(IHeaderDictionary headers) => Start(method: null, context: null, headers);
+
+    private static TwirpServerCall Start(TwirpMethod? method, TwirpContext? context, IHeaderDictionary? headers)
     {
-        var activity = Source.HasListeners() ? StartActivity(method, metadata) : null;
+        var activity = Source.HasListeners() ? StartActivity(method, headers ?? context!.RequestHeaders) : null;
         var startTimestamp = activity is not null || CallDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         return new TwirpServerCall(method, activity, startTimestamp);
     }

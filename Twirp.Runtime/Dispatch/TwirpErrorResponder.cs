@@ -19,7 +19,7 @@ internal sealed class TwirpErrorResponder(TwirpHooks[] hooks, bool enableDetaile
     /// </summary>
     public async Task AnswerBadRouteAsync(TwirpContext context, ITwirpServerExchange exchange, TwirpException badRoute)
     {
-        var telemetry = TwirpServerTelemetry.Start(method: null, context.RequestHeaders);
+        var telemetry = TwirpServerTelemetry.Start(method: null, context);
         try
         {
             await TwirpHookRunner.RequestReceivedAsync(hooks, context).ConfigureAwait(false);

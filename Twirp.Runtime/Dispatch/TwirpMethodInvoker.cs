@@ -27,7 +27,7 @@ internal abstract class TwirpMethodInvoker
         var runtime = Runtime;
         var interceptors = NoInterceptors;
         bool[]? created = null;
-        var telemetry = TwirpServerTelemetry.Start(Method, context.RequestHeaders);
+        var telemetry = TwirpServerTelemetry.Start(Method, context);
         using var logScope = TwirpCallLogScope.Begin(runtime.Logger, Method.FullName);
         try
         {

@@ -65,7 +65,7 @@ internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry.Scope scope, ILog
 
     private static async Task AnswerWithoutServiceAsync(HttpContext httpContext, TwirpException badRoute)
     {
-        var telemetry = TwirpServerTelemetry.Start(method: null, httpContext.Request.Headers);
+        var telemetry = TwirpServerTelemetry.StartUnrouted(httpContext.Request.Headers);
         try
         {
             await TwirpHttp.WriteErrorAsync(httpContext, badRoute, CancellationToken.None).ConfigureAwait(false);

@@ -1,7 +1,15 @@
+using System;
 using Haberdasher;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Twirp;
+
+// `-- --otel-console` prints Twirp's spans and metrics with OpenTelemetry's console exporter.
+var otelConsole = Array.IndexOf(args, "--otel-console") >= 0;
+args = Array.FindAll(args, arg => arg != "--otel-console");
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddTwirp(options =>
@@ -12,6 +20,14 @@ builder.Services.AddTwirp(options =>
 })
     // The "Twirp" section of appsettings.json; edits apply to the next call, no restart needed.
     .BindConfiguration(builder.Configuration.GetSection("Twirp"));
+
+if (otelConsole)
+{
+    builder.Services.AddOpenTelemetry()
+        .WithTracing(tracing => tracing.AddSource(TwirpDiagnostics.ServerName).AddConsoleExporter())
+        .WithMetrics(metrics => metrics.AddMeter(TwirpDiagnostics.ServerName).AddConsoleExporter(
+            (_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 5000));
+}
 
 var app = builder.Build();
 app.MapTwirp<HaberdasherService>();

@@ -1,11 +1,22 @@
 using System;
 using System.Linq;
 using System.Net.Http;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Twirp;
 using Twirp.Example.Haberdasher;
 
 // Calls the sample server (`dotnet run --project sample/Haberdasher`) from a console app.
-// Usage: dotnet run --project sample/HaberdasherClient [-- <base address> [json]]
+// Usage: dotnet run --project sample/HaberdasherClient [-- <base address> [json] [--otel-console]]
+// --otel-console prints the client's spans and, on exit, its metrics with OpenTelemetry's console exporter.
+using var tracing = args.Contains("--otel-console")
+    ? Sdk.CreateTracerProviderBuilder().AddSource(TwirpDiagnostics.ClientName).AddConsoleExporter().Build()
+    : null;
+using var metrics = args.Contains("--otel-console")
+    ? Sdk.CreateMeterProviderBuilder().AddMeter(TwirpDiagnostics.ClientName).AddConsoleExporter().Build()
+    : null;
+args = Array.FindAll(args, arg => arg != "--otel-console");
 var baseAddress = new Uri(args.Length > 0 ? args[0] : "http://localhost:5000");
 var encoding = args.Contains("json") ? TwirpEncoding.Json : TwirpEncoding.Protobuf;
 
