@@ -83,7 +83,8 @@ public abstract class TwirpQueue : IAsyncDisposable
             return [];
         }
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var ids = await EnqueueCoreAsync(messages, transaction, cancellationToken).ConfigureAwait(false);
+        using var producer = TwirpQueueTelemetry.StartEnqueue(messages);
+        var ids = await EnqueueCoreAsync(producer is null ? messages : TwirpQueueTelemetry.WithTraceContext(messages, producer), transaction, cancellationToken).ConfigureAwait(false);
         if (transaction is null)
         {
             // Local consumers wake at once; with a caller's transaction the store's own notification

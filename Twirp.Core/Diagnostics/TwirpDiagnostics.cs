@@ -15,4 +15,10 @@ public static class TwirpDiagnostics
 
     /// <summary><c>Twirp.Client</c>: one span per call of a generated client and the <c>rpc.client.call.duration</c> histogram.</summary>
     public const string ClientName = "Twirp.Client";
+
+    /// <summary>
+    /// <c>Twirp.Queue</c>: a producer span per enqueue; the consumer's span of each task is its child on
+    /// <see cref="ServerName"/>.
+    /// </summary>
+    public const string QueueName = "Twirp.Queue";
 }
