@@ -9,9 +9,6 @@ namespace Twirp;
 /// <summary>Reads and writes the Twirp JSON error body <c>{"code":..,"msg":..,"meta":{..}}</c>.</summary>
 public static class TwirpErrorJson
 {
-    /// <summary>The content type of every Twirp error response.</summary>
-    public const string ContentType = "application/json";
-
     // Relaxed escaping: Go's encoder writes "can't" as is, and the default encoder's "can\u0027t" is
     // needlessly hard to read in logs and curl output. The body is never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

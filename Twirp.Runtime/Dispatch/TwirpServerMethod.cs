@@ -23,15 +23,6 @@ public abstract class TwirpServerMethod
     /// </summary>
     public abstract string HandlerName { get; }
 
-    /// <summary>Creates a server method whose handler has the method's proto name.</summary>
-    public static TwirpServerMethod<TService, TRequest, TResponse> Create<TService, TRequest, TResponse>(
-        TwirpMethod<TRequest, TResponse> method,
-        Func<TService, TRequest, TwirpContext, Task<TResponse>> invoker)
-        where TService : class
-        where TRequest : class, IMessage<TRequest>, new()
-        where TResponse : class, IMessage<TResponse>, new()
-        => new(method, method.Name, invoker);
-
     /// <summary>Creates a server method; emitted by the source generator.</summary>
     public static TwirpServerMethod<TService, TRequest, TResponse> Create<TService, TRequest, TResponse>(
         TwirpMethod<TRequest, TResponse> method,

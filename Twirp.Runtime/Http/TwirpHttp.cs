@@ -17,7 +17,7 @@ internal static class TwirpHttp
         using var body = new PooledBufferWriter(128);
         TwirpErrorJson.Write(body, error.Code, error.Message, error.Meta);
         response.StatusCode = error.Code.ToHttpStatus();
-        response.ContentType = TwirpErrorJson.ContentType;
+        response.ContentType = TwirpContentTypes.Json;
         response.ContentLength = body.WrittenCount;
         body.WrittenSpan.CopyTo(response.BodyWriter.GetSpan(body.WrittenCount));
         response.BodyWriter.Advance(body.WrittenCount);
