@@ -69,8 +69,11 @@ public sealed class TwirpContext
     /// <summary>The method's name as written in the <c>.proto</c>; null when <see cref="Method"/> is.</summary>
     public string? MethodName => Method?.Name;
 
-    /// <summary><c>package.Service/Method</c>, or <c>package.Service</c> for a bad route: what logs name.</summary>
-    internal string RouteName => _target is TwirpMethod method ? method.FullName : ((TwirpServiceDefinition)_target).FullName;
+    /// <summary>
+    /// What logs and hooks name the call by: the method's <c>package.Service/Method</c>, or
+    /// <c>package.Service</c> for a bad route (when <see cref="Method"/> is null).
+    /// </summary>
+    public string RouteName => _target is TwirpMethod method ? method.FullName : ((TwirpServiceDefinition)_target).FullName;
 
     /// <summary>Signalled when the call is abandoned: the client went away, the deadline passed, the host is stopping.</summary>
     public CancellationToken CancellationToken { get; }

@@ -28,11 +28,11 @@ public static partial class CallLogging
             var elapsed = Stopwatch.GetElapsedTime((long)context.Items[StartKey]!);
             if (context.Error is { } error)
             {
-                CallFailed(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, error.Code.ToHttpStatus(), error.Code.ToWireName(), error.Message, elapsed.TotalMilliseconds);
+                CallFailed(logger, context.RouteName, context.Encoding, error.Code.ToHttpStatus(), error.Code.ToWireName(), error.Message, elapsed.TotalMilliseconds);
             }
             else
             {
-                CallSucceeded(logger, context.Method?.FullName ?? context.ServiceName, context.Encoding, StatusCodes.Status200OK, elapsed.TotalMilliseconds);
+                CallSucceeded(logger, context.RouteName, context.Encoding, StatusCodes.Status200OK, elapsed.TotalMilliseconds);
             }
             return default;
         },
