@@ -18,13 +18,13 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
     public TwirpException? CheckRequest(TwirpContext context)
     {
         var request = httpContext.Request;
-        if (!TwirpBadRouteEndpoint.IsTwirpMethod(request.Method))
+        if (!TwirpBadRoutes.IsTwirpMethod(request.Method))
         {
-            return TwirpBadRouteEndpoint.Describe(httpContext, null, null);
+            return TwirpBadRoutes.Describe(httpContext, null, null);
         }
         if (!TwirpContentTypes.TryParse(request.ContentType, out var encoding))
         {
-            return BadRoute(httpContext, $"unexpected Content-Type: \"{request.ContentType}\"");
+            return TwirpBadRoutes.Create(httpContext, $"unexpected Content-Type: \"{request.ContentType}\"");
         }
         context.Encoding = encoding;
         return null;
@@ -127,9 +127,6 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
         httpContext.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
 
     public void Abort() => httpContext.Abort();
-
-    internal static TwirpException BadRoute(HttpContext httpContext, string message) =>
-        TwirpException.BadRoute(message, httpContext.Request.Method, (httpContext.Request.PathBase + httpContext.Request.Path).Value ?? "/");
 
     /// <summary>
     /// Refuses a body over the limit. The rest of it is never read, so the connection closes after the

@@ -20,8 +20,8 @@ internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker)
         }
         var runtime = invoker.Runtime;
         var badRoute = path.EndsWith("/" + invoker.Method.FullName, StringComparison.Ordinal)
-            ? TwirpBadRouteEndpoint.Describe(httpContext, path.Substring(path.Length - _route.Length, runtime.PathPrefix.Length), runtime.PathPrefix)
-            : TwirpBadRouteEndpoint.Describe(httpContext, null, null);
-        return TwirpBadRouteEndpoint.AnswerAsync(httpContext, runtime, badRoute, runtime.Logger);
+            ? TwirpBadRoutes.Describe(httpContext, path.Substring(path.Length - _route.Length, runtime.PathPrefix.Length), runtime.PathPrefix)
+            : TwirpBadRoutes.Describe(httpContext, null, null);
+        return TwirpBadRoutes.AnswerAsync(httpContext, runtime, badRoute, runtime.Logger);
     }
 }

@@ -100,18 +100,22 @@ internal sealed class TwirpRouteRegistry(ILoggerFactory loggerFactory)
 
         /// <summary>
         /// Whether <paramref name="path"/> (relative to the route builder) is a Twirp route:
-        /// <c>.../{mapped service}/{anything}</c> (<paramref name="service"/> is then that service, matched
-        /// ignoring case as routing does), or anything under a mapped prefix.
+        /// <c>{prefix}/{mapped service}/{anything}</c> (<paramref name="service"/> is then that service,
+        /// matched ignoring case as routing does, and <paramref name="prefix"/> what stands before it), or
+        /// anything under a mapped prefix.
         /// </summary>
-        public bool TryMatch(string path, out TwirpServiceRuntime? service)
+        public bool TryMatch(string path, out TwirpServiceRuntime? service, out string? prefix)
         {
             service = null;
+            prefix = null;
             var lastSlash = path.LastIndexOf('/');
             if (lastSlash > 0)
             {
-                var serviceStart = path.LastIndexOf('/', lastSlash - 1) + 1;
+                var serviceSlash = path.LastIndexOf('/', lastSlash - 1);
+                var serviceStart = serviceSlash + 1;
                 if (_services.TryGetValue(path.Substring(serviceStart, lastSlash - serviceStart), out service))
                 {
+                    prefix = serviceSlash < 0 ? string.Empty : path.Substring(0, serviceSlash);
                     return true;
                 }
             }
@@ -132,6 +136,6 @@ internal sealed class TwirpRouteRegistry(ILoggerFactory loggerFactory)
     public sealed class Constraint(Scope scope) : IRouteConstraint
     {
         public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
-            scope.IsActive && values.TryGetValue(routeKey, out var value) && scope.TryMatch("/" + value, out _);
+            scope.IsActive && values.TryGetValue(routeKey, out var value) && scope.TryMatch("/" + value, out _, out _);
     }
 }
