@@ -43,7 +43,7 @@ public abstract class TwirpClient
                 "A Twirp client needs the server's absolute address: set TwirpClientOptions.BaseAddress or HttpClient.BaseAddress.",
                 nameof(httpClient));
         }
-        _urlPrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/') + NormalizePathPrefix(options.PathPrefix) + "/";
+        _urlPrefix = baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/') + TwirpPathPrefix.Normalize(options.PathPrefix) + "/";
         _telemetry = new TwirpClientTelemetry(baseAddress);
         _encoding = options.Encoding;
         _maxResponseBodySize = options.MaxResponseBodySize;
@@ -165,7 +165,7 @@ public abstract class TwirpClient
                     ? _json.Parser.Parse<TResponse>(System.Text.Encoding.UTF8.GetString(body.Span))
                     : method.ResponseParser.ParseFrom(body.Span);
             }
-            catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+            catch (Exception exception) when (TwirpDecoding.IsFailure(exception))
             {
                 // Twirp Go's wording, so errors read the same across implementations.
                 var what = context.Encoding == TwirpEncoding.Json ? "json" : "proto";
@@ -248,12 +248,6 @@ public abstract class TwirpClient
             }
         }
         return httpRequest;
-    }
-
-    private static string NormalizePathPrefix(string? prefix)
-    {
-        var trimmed = (prefix ?? string.Empty).Trim('/');
-        return trimmed.Length == 0 ? string.Empty : "/" + trimmed;
     }
 
     /// <summary>One link of the interceptor chain; the last link sends the request.</summary>

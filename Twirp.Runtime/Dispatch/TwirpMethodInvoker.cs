@@ -176,7 +176,7 @@ internal sealed class TwirpMethodInvoker<TService, TRequest, TResponse> : TwirpM
                 ? Runtime.JsonCodec.Parse<TRequest>(body)
                 : _serverMethod.TypedMethod.RequestParser.ParseFrom(body);
         }
-        catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidJsonException or FormatException or ArgumentException)
+        catch (Exception exception) when (TwirpDecoding.IsFailure(exception))
         {
             var message = context.Encoding == TwirpEncoding.Json
                 ? "the json request could not be decoded"

@@ -21,7 +21,7 @@ internal sealed class TwirpServiceRuntime
             throw invalid;
         }
         Definition = definition;
-        PathPrefix = NormalizePrefix(service.PathPrefix ?? global.PathPrefix);
+        PathPrefix = TwirpPathPrefix.Normalize(service.PathPrefix ?? global.PathPrefix);
         Hooks = Concat(global.Hooks, service.Hooks);
         Interceptors = Concat(global.Interceptors, service.Interceptors);
         Activator = activator;
@@ -67,12 +67,6 @@ internal sealed class TwirpServiceRuntime
         public TwirpJsonCodec JsonCodec { get; } = new(service.Json ?? global.Json);
 
         public TwirpErrorResponder Errors { get; } = new(hooks, service.EnableDetailedErrors ?? global.EnableDetailedErrors, logger);
-    }
-
-    public static string NormalizePrefix(string? prefix)
-    {
-        var trimmed = (prefix ?? string.Empty).Trim().Trim('/');
-        return trimmed.Length == 0 ? string.Empty : "/" + trimmed;
     }
 
     private static T[] Concat<T>(IList<T> first, IList<T> second)
