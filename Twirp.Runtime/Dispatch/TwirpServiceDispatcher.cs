@@ -11,8 +11,9 @@ namespace Twirp;
 /// <summary>
 /// Serves the calls of one service over any transport: the transport hands it a
 /// <see cref="TwirpContext"/> and an <see cref="ITwirpServerExchange"/>, and it runs the hooks,
-/// interceptors and handler and answers through the exchange. <c>MapTwirp</c> is a thin HTTP binding
-/// over it.
+/// interceptors and handler and answers through the exchange. <c>MapTwirp</c> creates one per service
+/// and binds each method's endpoint to the same per-method pipeline <see cref="DispatchAsync"/> runs;
+/// the route already names the method, so only the lookup by name is skipped.
 /// </summary>
 public sealed class TwirpServiceDispatcher
 {
