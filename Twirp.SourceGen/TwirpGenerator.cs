@@ -30,8 +30,13 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
             .Select(static (pair, cancellationToken) => ReadInput(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(StepNames.ReadProto);
 
+        var openApiReferenced = OpenApiReferenced(context);
+
         var parsed = inputs
-            .Select(static (input, _) => new ParsedProto(ProtoParser.Parse(input.Path, input.Text), input.Metadata))
+            .Combine(openApiReferenced)
+            .Select(static (pair, _) => new ParsedProto(
+                ProtoParser.Parse(pair.Left.Path, pair.Left.Text, pair.Right ? CommentRetention.All : CommentRetention.ServicesAndMethods),
+                pair.Left.Metadata))
             .WithTrackingName(StepNames.ParseProto);
 
         var references = context.CompilationProvider
@@ -54,6 +59,8 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.RequiredMessages);
 
         context.RegisterSourceOutput(WithoutMissingMessages(context, services, requiredMessages), static (output, service) => Emit(output, service));
+
+        InitializeOpenApi(context, parsed, openApiReferenced);
 
         var diagnostics = resolved
             .Select(static (result, _) => result.Diagnostics)
@@ -150,6 +157,10 @@ internal static class StepNames
     public const string MissingMessages = nameof(MissingMessages);
     public const string ServicesMissingMessages = nameof(ServicesMissingMessages);
     public const string EmittedServices = nameof(EmittedServices);
+    public const string OpenApiReferenced = nameof(OpenApiReferenced);
+    public const string OpenApiResolve = nameof(OpenApiResolve);
+    public const string OpenApiServices = nameof(OpenApiServices);
+    public const string OpenApiTypes = nameof(OpenApiTypes);
 }
 
 /// <summary>Runtime types whose presence in the compilation turns on server or client generation.</summary>
@@ -157,4 +168,5 @@ internal static class RuntimeMarkerTypes
 {
     public const string Server = "Twirp.ITwirpService";
     public const string Client = "Twirp.TwirpClient";
+    public const string OpenApi = "Twirp.OpenApi.TwirpOpenApiServices";
 }

@@ -27,6 +27,7 @@ internal sealed class TwirpServiceRuntime
         Activator = activator;
         Logger = logger;
         _settings = new CallSettings(global, service, Hooks, logger);
+        EndpointMetadata = new TwirpServiceEndpointMetadata(definition.FullName, PathPrefix, () => (_settings.Json, _settings.MaxRequestBodySize));
     }
 
     public TwirpServiceDefinition Definition { get; }
@@ -37,6 +38,9 @@ internal sealed class TwirpServiceRuntime
     public long? MaxRequestBodySize => _settings.MaxRequestBodySize;
 
     public TwirpJsonCodec JsonCodec => _settings.JsonCodec;
+
+    /// <summary>This service's configuration as public endpoint metadata, following reloads.</summary>
+    public TwirpServiceEndpointMetadata EndpointMetadata { get; }
 
     public TwirpHooks[] Hooks { get; }
 
@@ -63,6 +67,8 @@ internal sealed class TwirpServiceRuntime
     private sealed class CallSettings(TwirpOptions global, TwirpServiceOptions service, TwirpHooks[] hooks, ILogger logger)
     {
         public long? MaxRequestBodySize { get; } = service.MaxRequestBodySizeSpecified ? service.MaxRequestBodySize : global.MaxRequestBodySize;
+
+        public TwirpJsonOptions Json { get; } = service.Json ?? global.Json;
 
         public TwirpJsonCodec JsonCodec { get; } = new(service.Json ?? global.Json);
 

@@ -45,7 +45,7 @@ public static class TwirpEndpointRouteBuilderExtensions
             // Any HTTP method: a GET on a method's path is Twirp's bad_route 404 (after the hooks), not routing's 405.
             var builder = endpoints.Map(dispatcher.PathPrefix + "/" + method.FullName, new TwirpHttpEndpoint(invoker).HandleAsync);
             builder.WithDisplayName("Twirp " + method.FullName);
-            builder.WithMetadata(method);
+            builder.WithMetadata(method, dispatcher.Runtime.EndpointMetadata);
             builder.WithMetadata(serviceAttributes);
             var handler = FindHandler(typeof(TService), invoker.ServerMethod);
             if (handler is not null)

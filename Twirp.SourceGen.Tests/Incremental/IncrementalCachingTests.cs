@@ -52,7 +52,8 @@ public class IncrementalCachingTests
         {
             _texts[text.Path] = text;
         }
-        var compilation = GeneratorHarness.CreateCompilation(new[] { "public class UserCode { }" });
+        // Twirp.OpenApi "referenced": the OpenAPI branch runs too, and must cache like the rest.
+        var compilation = GeneratorHarness.CreateCompilation(new[] { "public class UserCode { }", Emit.OpenApiDataTests.OpenApiMarker });
         var driver = (GeneratorDriver)GeneratorHarness.CreateDriver(protos, globalOptions: Options, texts: texts);
         driver = driver.RunGenerators(compilation);
         Assert.That(driver.GetRunResult().Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { "TWIRP003" }));

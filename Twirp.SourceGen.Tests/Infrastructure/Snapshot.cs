@@ -27,13 +27,14 @@ public static class Snapshot
         Environment.GetEnvironmentVariable(AcceptVariable) is { Length: > 0 } value && value != "0";
 
     /// <summary>Compares <paramref name="actual"/> with the baseline for this test and <paramref name="name"/>.</summary>
-    public static void Verify(string actual, string name, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
+    /// <param name="extension">The baselines' extension: <c>.cs</c> for generated code, <c>.json</c> for documents.</param>
+    public static void Verify(string actual, string name, string extension = ".cs", [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
     {
         var testClass = Path.GetFileNameWithoutExtension(testFile);
         var directory = Path.GetDirectoryName(testFile)!;
         var baseName = $"{testClass}.{testMethod}#{StripCsExtension(name)}";
-        var verifiedPath = Path.Combine(directory, baseName + ".verified.cs");
-        var receivedPath = Path.Combine(directory, baseName + ".received.cs");
+        var verifiedPath = Path.Combine(directory, baseName + ".verified" + extension);
+        var receivedPath = Path.Combine(directory, baseName + ".received" + extension);
         lock (UsedBaselines)
         {
             UsedBaselines.Add(Path.GetFullPath(verifiedPath));

@@ -14,7 +14,7 @@ public class SnapshotHelperTests
         var testFile = Path.Combine(directory, "SomeTests.cs");
         File.WriteAllText(Path.Combine(directory, "SomeTests.Case#Out.g.verified.cs"), "line1\r\nline2\n");
 
-        Snapshot.Verify("line1\nline2\n", "Out.g.cs", testFile, "Case");
+        Snapshot.Verify("line1\nline2\n", "Out.g.cs", testFile: testFile, testMethod: "Case");
 
         Assert.That(File.Exists(Path.Combine(directory, "SomeTests.Case#Out.g.received.cs")), Is.False);
     }
@@ -30,7 +30,7 @@ public class SnapshotHelperTests
         var testFile = Path.Combine(directory, "SomeTests.cs");
         File.WriteAllText(Path.Combine(directory, "SomeTests.Case#Out.g.verified.cs"), "old\n");
 
-        Assert.Throws<AssertionException>(() => Snapshot.Verify("new\n", "Out.g.cs", testFile, "Case"));
+        Assert.Throws<AssertionException>(() => Snapshot.Verify("new\n", "Out.g.cs", testFile: testFile, testMethod: "Case"));
 
         Assert.That(File.ReadAllText(Path.Combine(directory, "SomeTests.Case#Out.g.received.cs")), Is.EqualTo("new\n"));
     }
@@ -45,7 +45,7 @@ public class SnapshotHelperTests
         var directory = CreateTempDirectory();
         var testFile = Path.Combine(directory, "SomeTests.cs");
 
-        Assert.Throws<AssertionException>(() => Snapshot.Verify("text\n", "New.cs", testFile, "Case"));
+        Assert.Throws<AssertionException>(() => Snapshot.Verify("text\n", "New.cs", testFile: testFile, testMethod: "Case"));
 
         Assert.That(File.Exists(Path.Combine(directory, "SomeTests.Case#New.received.cs")), Is.True);
     }

@@ -31,6 +31,8 @@ if (otelConsole)
 
 var app = builder.Build();
 app.MapTwirp<HaberdasherService>();
+// The OpenAPI 3.1 document of every Twirp service above, at /openapi/twirp.json.
+app.MapTwirpOpenApi();
 app.Run();
 
 /// <summary>Lets in-memory tests start this app with WebApplicationFactory-style hosting.</summary>
