@@ -25,9 +25,23 @@ public sealed partial class TwirpGenerator
     /// emit. Separate from the services' branch so neither's models grow with the other's needs; it
     /// resolves only when Twirp.OpenApi is referenced.
     /// </summary>
+    /// <param name="generatedServices">The services the services' branch generates: a service it refuses (a name clash) gets no OpenAPI data either.</param>
     private static void InitializeOpenApi(IncrementalGeneratorInitializationContext context,
-        IncrementalValuesProvider<ParsedProto> parsed, IncrementalValueProvider<bool> openApiReferenced)
+        IncrementalValuesProvider<ParsedProto> parsed, IncrementalValueProvider<bool> openApiReferenced,
+        IncrementalValueProvider<EquatableArray<ServiceModel>> generatedServices)
     {
+        var generatedKeys = generatedServices
+            .Select(static (services, _) =>
+            {
+                var keys = new List<string>(services.Count);
+                foreach (var service in services)
+                {
+                    keys.Add(service.HintNamePrefix);
+                }
+                return keys.ToEquatableArray();
+            })
+            .WithTrackingName(StepNames.OpenApiGeneratedServices);
+
         var models = parsed.Collect()
             .Combine(openApiReferenced)
             .Select(static (pair, _) => pair.Right ? ResolveOpenApi(pair.Left) : OpenApiModels.Empty)
@@ -35,6 +49,9 @@ public sealed partial class TwirpGenerator
 
         var services = models
             .SelectMany(static (result, _) => result.Services.AsImmutableArray())
+            .Combine(generatedKeys)
+            .Where(static pair => pair.Right.AsImmutableArray().Contains(pair.Left.HintNamePrefix))
+            .Select(static (pair, _) => pair.Left)
             .WithTrackingName(StepNames.OpenApiServices);
 
         var types = models

@@ -60,7 +60,7 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(WithoutMissingMessages(context, services, requiredMessages), static (output, service) => Emit(output, service));
 
-        InitializeOpenApi(context, parsed, openApiReferenced);
+        InitializeOpenApi(context, parsed, openApiReferenced, resolved.Select(static (result, _) => result.Services));
 
         var diagnostics = resolved
             .Select(static (result, _) => result.Diagnostics)
@@ -160,6 +160,7 @@ internal static class StepNames
     public const string OpenApiReferenced = nameof(OpenApiReferenced);
     public const string OpenApiResolve = nameof(OpenApiResolve);
     public const string OpenApiServices = nameof(OpenApiServices);
+    public const string OpenApiGeneratedServices = nameof(OpenApiGeneratedServices);
     public const string OpenApiTypes = nameof(OpenApiTypes);
 }
 

@@ -63,8 +63,10 @@ public class OpenApiDataTests
 
         Assert.That(result.Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { "TWIRP003" }), "only the streaming rpc is reported");
         var source = result.Results.Single().GeneratedSources.Single(s => s.HintName.EndsWith(".TwirpOpenApi.g.cs"));
+        var types = result.Results.Single().GeneratedSources.Single(s => s.HintName == "TwirpOpenApiTypes.g.cs");
         Assert.That(source.HintName, Is.EqualTo("geo.drawing.Canvas.TwirpOpenApi.g.cs"));
         Snapshot.Verify(source.SourceText.ToString(), source.HintName);
+        Snapshot.Verify(types.SourceText.ToString(), types.HintName);
     }
 
     [Test]

@@ -11,7 +11,7 @@ internal static class OpenApiEmitter
 {
     private const string Api = "global::Twirp.OpenApi.";
 
-    public static string HintName(OpenApiServiceModel service) => service.FullName + ".TwirpOpenApi.g.cs";
+    public static string HintName(OpenApiServiceModel service) => service.HintNamePrefix + ".TwirpOpenApi.g.cs";
 
     public static string ClassName(OpenApiServiceModel service) => service.Name + "TwirpOpenApi";
 

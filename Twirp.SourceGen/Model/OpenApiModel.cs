@@ -4,7 +4,9 @@ namespace Twirp.SourceGen.Model;
 /// What the OpenAPI description of one service needs, as strings: its operations, the request and
 /// response messages by proto full name. Built only when the compilation references Twirp.OpenApi.
 /// </summary>
+/// <param name="HintNamePrefix">Unique among the services of the compilation (ignoring case), file-name-safe and short, as the services' own.</param>
 internal sealed record OpenApiServiceModel(
+    string HintNamePrefix,
     string ProtoFilePath,
     string Package,
     string Name,

@@ -290,13 +290,17 @@ internal sealed class GeneratedNames
     /// obj/ when EmitCompilerGeneratedFiles is on. Proto identifiers are ASCII letters, digits and
     /// underscores, so the full name is already file-name-safe.
     /// </summary>
-    private static string HintNamePrefix(ServiceDraft draft)
-    {
-        var name = draft.FullName;
-        return name.Length <= MaxHintNamePrefixLength
-            ? name
-            : name.Substring(0, MaxHintNamePrefixLength - 9) + "." + Hash(draft.CSharpNamespace + "/" + name);
-    }
+    private static string HintNamePrefix(ServiceDraft draft) => HintNamePrefix(draft.FullName, draft.CSharpNamespace);
+
+    /// <summary>A service's hint name prefix before clashes are resolved: its full name, shortened with a hash when long.</summary>
+    internal static string HintNamePrefix(string fullName, string csharpNamespace) =>
+        fullName.Length <= MaxHintNamePrefixLength
+            ? fullName
+            : fullName.Substring(0, MaxHintNamePrefixLength - 9) + "." + Hash(csharpNamespace + "/" + fullName);
+
+    /// <summary><paramref name="hintNamePrefix"/> made unique, ignoring case, among prefixes already <paramref name="used"/>.</summary>
+    internal static string UniqueHintNamePrefix(string hintNamePrefix, string fullName, string csharpNamespace, HashSet<string> used) =>
+        used.Add(hintNamePrefix) ? hintNamePrefix : hintNamePrefix + "." + Hash(csharpNamespace + "/" + fullName);
 
     /// <summary>FNV-1a: stable across processes and platforms, unlike <see cref="string.GetHashCode()"/>.</summary>
     private static string Hash(string text)

@@ -68,6 +68,7 @@ internal sealed class OpenApiModelBuilder
     }
 
     private readonly Reachable _reached = new();
+    private readonly HashSet<string> _hintNamePrefixes = new(System.StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every message and enum the services built so far reach, in the order first reached.</summary>
     public OpenApiTypesModel Types => new(_reached.Messages.ToEquatableArray(), _reached.Enums.ToEquatableArray());
@@ -104,7 +105,8 @@ internal sealed class OpenApiModelBuilder
                 Reach(input, _reached);
                 Reach(output, _reached);
             }
-            services.Add(new OpenApiServiceModel(model.Path, model.Package, service.Name, ns, Describe(service.Comments), service.IsDeprecated,
+            var hintNamePrefix = GeneratedNames.UniqueHintNamePrefix(GeneratedNames.HintNamePrefix(fullName, ns), fullName, ns, _hintNamePrefixes);
+            services.Add(new OpenApiServiceModel(hintNamePrefix, model.Path, model.Package, service.Name, ns, Describe(service.Comments), service.IsDeprecated,
                 methods.ToEquatableArray()));
         }
     }
