@@ -33,6 +33,7 @@ public class GracefulShutdownTests
 
         public ServerProcess(int shutdownTimeoutMs)
         {
+            Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "the tests send SIGTERM");
             var start = new ProcessStartInfo("dotnet")
             {
                 RedirectStandardOutput = true,
@@ -61,7 +62,12 @@ public class GracefulShutdownTests
             _process.BeginErrorReadLine();
         }
 
-        public Task<Uri> Listening => _listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        /// <summary>Waits until the server listens; a client of it.</summary>
+        public async Task<HttpClient> ConnectAsync()
+        {
+            var address = await _listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        }
 
         public string Output => string.Join("\n", _output);
 
@@ -100,10 +106,8 @@ public class GracefulShutdownTests
     [Test]
     public async Task Sigterm_lets_every_accepted_call_complete_then_the_client_gets_unavailable()
     {
-        Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM");
         using var server = new ServerProcess(shutdownTimeoutMs: 30_000);
-        var address = await server.Listening;
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = await server.ConnectAsync();
         var client = new FaultClient(http);
 
         var calls = Enumerable.Range(0, Calls).Select(_ => client.SlowAsync(new SlowRequest { DelayMs = 2000 })).ToList();
@@ -123,10 +127,8 @@ public class GracefulShutdownTests
     [Test]
     public async Task Calls_still_running_when_the_shutdown_timeout_runs_out_are_aborted_and_their_clients_get_unavailable()
     {
-        Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM");
         using var server = new ServerProcess(shutdownTimeoutMs: 1000);
-        var address = await server.Listening;
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = await server.ConnectAsync();
         var client = new FaultClient(http);
         const int Short = 10, Long = 10;
 

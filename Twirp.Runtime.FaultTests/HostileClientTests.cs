@@ -327,18 +327,8 @@ public class HostileClientTests
         using var connection = _server.Connect();
 
         connection.Send(Encoding.Latin1.GetBytes(garbage));
-        RawResponse? answer = null;
-        try
-        {
-            answer = connection.ReadResponse(Timeout);
-        }
-        catch (System.IO.IOException)
-        {
-            // A response cut off by the close counts as a close.
-        }
 
-        Assert.That(answer?.Status ?? 400, Is.InRange(400, 505), answer?.ToString());
-        Assert.That(connection.WaitForClose(Timeout), Is.True);
+        AssertRejectedAndClosed(connection);
         Assert.That(_server.Logs.Entries.Where(e => e.Category.StartsWith("Twirp", StringComparison.Ordinal)), Is.Empty);
     }
 
@@ -353,17 +343,25 @@ public class HostileClientTests
             random.NextBytes(garbage);
             connection.Send(garbage);
             connection.Send("\r\n\r\n");
-            RawResponse? answer = null;
-            try
-            {
-                answer = connection.ReadResponse(Timeout);
-            }
-            catch (System.IO.IOException)
-            {
-            }
-            Assert.That(answer?.Status ?? 400, Is.InRange(400, 505), answer?.ToString());
-            Assert.That(connection.WaitForClose(Timeout), Is.True);
+
+            AssertRejectedAndClosed(connection);
         }
+    }
+
+    /// <summary>Kestrel's own 4xx/5xx (or just a close) for bytes that are no HTTP request, then the connection closes.</summary>
+    private static void AssertRejectedAndClosed(RawConnection connection)
+    {
+        RawResponse? answer = null;
+        try
+        {
+            answer = connection.ReadResponse(Timeout);
+        }
+        catch (System.IO.IOException)
+        {
+            // A response cut off by the close counts as a close.
+        }
+        Assert.That(answer?.Status ?? 400, Is.InRange(400, 505), answer?.ToString());
+        Assert.That(connection.WaitForClose(Timeout), Is.True);
     }
 
     [Test]
