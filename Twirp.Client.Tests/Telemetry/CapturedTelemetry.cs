@@ -47,6 +47,13 @@ public sealed class CapturedTelemetry : IDisposable
 
     public Activity Span(IEnumerable<Activity> spans, string source) => spans.Single(span => span.Source.Name == source);
 
+    /// <summary>Waits for one call's two spans and returns the Twirp client's and the Twirp server's.</summary>
+    public async Task<(Activity Client, Activity Server)> ClientAndServerSpansAsync()
+    {
+        var spans = await SpansAsync(2);
+        return (Span(spans, TwirpDiagnostics.ClientName), Span(spans, TwirpDiagnostics.ServerName));
+    }
+
     /// <summary>The points of the histogram <paramref name="name"/> collected so far.</summary>
     public IReadOnlyList<(Metric Metric, MetricPoint Point)> Points(string name)
     {

@@ -94,9 +94,7 @@ public class TelemetryTests
 
         Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size { Inches = 404 }));
 
-        var spans = await telemetry.SpansAsync(2);
-        var clientSpan = telemetry.Span(spans, TwirpDiagnostics.ClientName);
-        var serverSpan = telemetry.Span(spans, TwirpDiagnostics.ServerName);
+        var (clientSpan, serverSpan) = await telemetry.ClientAndServerSpansAsync();
         Assert.Multiple(() =>
         {
             Assert.That(clientSpan.Status, Is.EqualTo(ActivityStatusCode.Error));
@@ -117,9 +115,7 @@ public class TelemetryTests
 
         Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size { Inches = 500 }));
 
-        var spans = await telemetry.SpansAsync(2);
-        var clientSpan = telemetry.Span(spans, TwirpDiagnostics.ClientName);
-        var serverSpan = telemetry.Span(spans, TwirpDiagnostics.ServerName);
+        var (clientSpan, serverSpan) = await telemetry.ClientAndServerSpansAsync();
         Assert.Multiple(() =>
         {
             Assert.That(clientSpan.Status, Is.EqualTo(ActivityStatusCode.Error));
@@ -161,9 +157,7 @@ public class TelemetryTests
 
         await client.MakeHatAsync(new Size { Inches = 7 });
 
-        var spans = await telemetry.SpansAsync(2);
-        var clientSpan = telemetry.Span(spans, TwirpDiagnostics.ClientName);
-        var serverSpan = telemetry.Span(spans, TwirpDiagnostics.ServerName);
+        var (clientSpan, serverSpan) = await telemetry.ClientAndServerSpansAsync();
         Assert.Multiple(() =>
         {
             Assert.That(serverSpan.TraceId, Is.EqualTo(clientSpan.TraceId));
@@ -189,9 +183,7 @@ public class TelemetryTests
 
         await client.MakeHatAsync(new Size { Inches = 7 });
 
-        var spans = await telemetry.SpansAsync(2);
-        var clientSpan = telemetry.Span(spans, TwirpDiagnostics.ClientName);
-        var serverSpan = telemetry.Span(spans, TwirpDiagnostics.ServerName);
+        var (clientSpan, serverSpan) = await telemetry.ClientAndServerSpansAsync();
         Assert.That(logs.Entries.Select(e => e.Category), Does.Contain("Microsoft.AspNetCore.Hosting.Diagnostics"), "ASP.NET Core logs, so it starts its request activity");
         Assert.That(serverSpan.ParentSpanId, Is.EqualTo(clientSpan.SpanId));
         Assert.That(serverSpan.TraceId, Is.EqualTo(clientSpan.TraceId));
