@@ -222,10 +222,10 @@ public class DependencyInjectionTests
 
     private sealed class TenantInterceptor(Tenant tenant) : TwirpClientInterceptor
     {
-        public override Task<TResponse> InterceptAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientContinuation<TRequest, TResponse> next)
+        public override Task<TResponse> InterceptCallAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientCallContinuation<TRequest, TResponse> continuation)
         {
             context.RequestHeaders["X-Tenant"] = tenant.Name;
-            return next(request, context);
+            return continuation(request, context);
         }
     }
 

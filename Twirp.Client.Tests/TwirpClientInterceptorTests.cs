@@ -39,11 +39,11 @@ public class TwirpClientInterceptorTests
         {
             Interceptors =
             {
-                new Delegating((request, context, next) =>
+                new Delegating((request, context, continuation) =>
                 {
                     seen = context.Method;
                     context.RequestHeaders["X-Trace"] = "abc";
-                    return next(request, context);
+                    return continuation(request, context);
                 }),
             },
         };
@@ -57,7 +57,7 @@ public class TwirpClientInterceptorTests
     }
 
     [Test]
-    public async Task Interceptor_can_retry_by_calling_next_again()
+    public async Task Interceptor_can_retry_by_calling_the_continuation_again()
     {
         var attempts = 0;
         var handler = new RecordingHandler(_ => ++attempts == 1
@@ -167,13 +167,13 @@ public class TwirpClientInterceptorTests
 
     private sealed class Logging(string name, List<string> log, bool threadSafe = false) : TwirpClientInterceptor
     {
-        public override async Task<TResponse> InterceptAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientContinuation<TRequest, TResponse> next)
+        public override async Task<TResponse> InterceptCallAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientCallContinuation<TRequest, TResponse> continuation)
         {
             if (!threadSafe)
             {
                 log.Add(name + ">");
             }
-            var response = await next(request, context);
+            var response = await continuation(request, context);
             if (!threadSafe)
             {
                 log.Add(name + "<");
@@ -184,15 +184,15 @@ public class TwirpClientInterceptorTests
 
     private sealed class RetryOnceWhenUnavailable : TwirpClientInterceptor
     {
-        public override async Task<TResponse> InterceptAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientContinuation<TRequest, TResponse> next)
+        public override async Task<TResponse> InterceptCallAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientCallContinuation<TRequest, TResponse> continuation)
         {
             try
             {
-                return await next(request, context);
+                return await continuation(request, context);
             }
             catch (TwirpException error) when (error.Code == TwirpErrorCode.Unavailable)
             {
-                return await next(request, context);
+                return await continuation(request, context);
             }
         }
     }
@@ -200,7 +200,7 @@ public class TwirpClientInterceptorTests
     /// <summary>An interceptor from a lambda over untyped messages, for tests.</summary>
     private sealed class Delegating(Func<object, TwirpClientCallContext, Func<object, TwirpClientCallContext, Task<object>>, Task<object>> intercept) : TwirpClientInterceptor
     {
-        public override async Task<TResponse> InterceptAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientContinuation<TRequest, TResponse> next) =>
-            (TResponse)await intercept(request, context, async (r, c) => await next((TRequest)r, c));
+        public override async Task<TResponse> InterceptCallAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientCallContinuation<TRequest, TResponse> continuation) =>
+            (TResponse)await intercept(request, context, async (r, c) => await continuation((TRequest)r, c));
     }
 }

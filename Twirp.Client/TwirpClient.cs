@@ -264,7 +264,7 @@ public abstract class TwirpClient
                 return client.SendAsync(method, request, context);
             }
             var next = new InterceptorChain<TRequest, TResponse>(client, method, index + 1);
-            return client._interceptors[index].InterceptAsync<TRequest, TResponse>(request, context, next.Next);
+            return client._interceptors[index].InterceptCallAsync<TRequest, TResponse>(request, context, next.Next);
         }
     }
 }

@@ -4,7 +4,7 @@ using Google.Protobuf;
 namespace Twirp;
 
 /// <summary>The rest of the call chain: the next interceptor, or the HTTP exchange.</summary>
-public delegate Task<TResponse> TwirpClientContinuation<TRequest, TResponse>(TRequest request, TwirpClientCallContext context)
+public delegate Task<TResponse> TwirpClientCallContinuation<TRequest, TResponse>(TRequest request, TwirpClientCallContext context)
     where TRequest : class, IMessage<TRequest>, new()
     where TResponse : class, IMessage<TResponse>, new();
 
@@ -15,13 +15,13 @@ public delegate Task<TResponse> TwirpClientContinuation<TRequest, TResponse>(TRe
 public abstract class TwirpClientInterceptor
 {
     /// <summary>
-    /// Handles one call. Call <paramref name="next"/> to continue (any number of times, e.g. to retry),
+    /// Handles one call. Call <paramref name="continuation"/> to continue (any number of times, e.g. to retry),
     /// or return a response or throw without calling it.
     /// </summary>
-    public abstract Task<TResponse> InterceptAsync<TRequest, TResponse>(
+    public abstract Task<TResponse> InterceptCallAsync<TRequest, TResponse>(
         TRequest request,
         TwirpClientCallContext context,
-        TwirpClientContinuation<TRequest, TResponse> next)
+        TwirpClientCallContinuation<TRequest, TResponse> continuation)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new();
 }

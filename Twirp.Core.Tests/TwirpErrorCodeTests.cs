@@ -57,6 +57,55 @@ public class TwirpErrorCodeTests
         Assert.That(code, Is.EqualTo(TwirpErrorCode.DataLoss));
     }
 
+    // One factory per code; the test below proves the list is complete and each builds its own code.
+    private static readonly (TwirpErrorCode Code, System.Func<TwirpException> Create)[] Factories =
+    [
+        (TwirpErrorCode.Canceled, () => TwirpException.Canceled("m")),
+        (TwirpErrorCode.Unknown, () => TwirpException.Unknown("m")),
+        (TwirpErrorCode.InvalidArgument, () => TwirpException.InvalidArgument("a", "m")),
+        (TwirpErrorCode.Malformed, () => TwirpException.Malformed("m")),
+        (TwirpErrorCode.DeadlineExceeded, () => TwirpException.DeadlineExceeded("m")),
+        (TwirpErrorCode.NotFound, () => TwirpException.NotFound("m")),
+        (TwirpErrorCode.BadRoute, () => TwirpException.BadRoute("m", "POST", "/x")),
+        (TwirpErrorCode.AlreadyExists, () => TwirpException.AlreadyExists("m")),
+        (TwirpErrorCode.PermissionDenied, () => TwirpException.PermissionDenied("m")),
+        (TwirpErrorCode.Unauthenticated, () => TwirpException.Unauthenticated("m")),
+        (TwirpErrorCode.ResourceExhausted, () => TwirpException.ResourceExhausted("m")),
+        (TwirpErrorCode.FailedPrecondition, () => TwirpException.FailedPrecondition("m")),
+        (TwirpErrorCode.Aborted, () => TwirpException.Aborted("m")),
+        (TwirpErrorCode.OutOfRange, () => TwirpException.OutOfRange("m")),
+        (TwirpErrorCode.Unimplemented, () => TwirpException.Unimplemented("m")),
+        (TwirpErrorCode.Internal, () => TwirpException.Internal("m")),
+        (TwirpErrorCode.Unavailable, () => TwirpException.Unavailable("m")),
+        (TwirpErrorCode.DataLoss, () => TwirpException.DataLoss("m")),
+    ];
+
+    [Test]
+    public void Every_code_has_a_factory_that_builds_that_code()
+    {
+        var built = new List<TwirpErrorCode>();
+        foreach (var (code, create) in Factories)
+        {
+            var error = create();
+            Assert.That(error.Code, Is.EqualTo(code), code.ToString());
+            built.Add(error.Code);
+        }
+        Assert.That(built, Is.EquivalentTo(System.Enum.GetValues<TwirpErrorCode>()));
+    }
+
+    [Test]
+    public void Unknown_and_data_loss_keep_their_cause_for_logging()
+    {
+        var cause = new System.IO.IOException("checksum mismatch");
+
+        var unknown = TwirpException.Unknown("upstream failed", cause);
+        var dataLoss = TwirpException.DataLoss("hat record corrupt", cause);
+
+        Assert.That((unknown.Code, unknown.Message, unknown.InnerException), Is.EqualTo((TwirpErrorCode.Unknown, "upstream failed", (System.Exception)cause)));
+        Assert.That((dataLoss.Code, dataLoss.Message, dataLoss.InnerException), Is.EqualTo((TwirpErrorCode.DataLoss, "hat record corrupt", (System.Exception)cause)));
+        Assert.That(dataLoss.Meta, Is.Empty);
+    }
+
     [Test]
     public void Helpers_build_the_common_errors_in_twirp_gos_shape()
     {

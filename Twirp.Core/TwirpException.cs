@@ -43,6 +43,16 @@ public class TwirpException : Exception
         return new TwirpException(Code, Message, meta, InnerException);
     }
 
+    /// <summary>A <see cref="TwirpErrorCode.Canceled"/> error.</summary>
+    public static TwirpException Canceled(string message) => new(TwirpErrorCode.Canceled, message);
+
+    /// <summary>
+    /// An <see cref="TwirpErrorCode.Unknown"/> error, for failures that fit no other code (for example an
+    /// error from another system whose code cannot be mapped). The cause is kept for logging, not sent.
+    /// </summary>
+    public static TwirpException Unknown(string message, Exception? cause = null) =>
+        new(TwirpErrorCode.Unknown, message, meta: null, cause);
+
     /// <summary>A <see cref="TwirpErrorCode.NotFound"/> error.</summary>
     public static TwirpException NotFound(string message) => new(TwirpErrorCode.NotFound, message);
 
@@ -79,14 +89,30 @@ public class TwirpException : Exception
     /// <summary>A <see cref="TwirpErrorCode.FailedPrecondition"/> error.</summary>
     public static TwirpException FailedPrecondition(string message) => new(TwirpErrorCode.FailedPrecondition, message);
 
+    /// <summary>
+    /// An <see cref="TwirpErrorCode.Aborted"/> error: the operation lost a concurrency conflict (a
+    /// transaction abort, a failed compare-and-swap); the caller may retry the whole read-modify-write.
+    /// </summary>
+    public static TwirpException Aborted(string message) => new(TwirpErrorCode.Aborted, message);
+
+    /// <summary>
+    /// An <see cref="TwirpErrorCode.OutOfRange"/> error: the argument is valid in itself but past the
+    /// current end (reading past the end of a list), unlike <see cref="InvalidArgument"/>.
+    /// </summary>
+    public static TwirpException OutOfRange(string message) => new(TwirpErrorCode.OutOfRange, message);
+
+    /// <summary>
+    /// A <see cref="TwirpErrorCode.DataLoss"/> error: unrecoverable data loss or corruption. The cause is
+    /// kept for logging, not sent.
+    /// </summary>
+    public static TwirpException DataLoss(string message, Exception? cause = null) =>
+        new(TwirpErrorCode.DataLoss, message, meta: null, cause);
+
     /// <summary>An <see cref="TwirpErrorCode.Unavailable"/> error.</summary>
     public static TwirpException Unavailable(string message) => new(TwirpErrorCode.Unavailable, message);
 
     /// <summary>A <see cref="TwirpErrorCode.DeadlineExceeded"/> error.</summary>
     public static TwirpException DeadlineExceeded(string message) => new(TwirpErrorCode.DeadlineExceeded, message);
-
-    /// <summary>A <see cref="TwirpErrorCode.Canceled"/> error.</summary>
-    public static TwirpException Canceled(string message) => new(TwirpErrorCode.Canceled, message);
 
     /// <summary>A <see cref="TwirpErrorCode.ResourceExhausted"/> error.</summary>
     public static TwirpException ResourceExhausted(string message) => new(TwirpErrorCode.ResourceExhausted, message);

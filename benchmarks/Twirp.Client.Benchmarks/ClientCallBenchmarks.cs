@@ -67,7 +67,7 @@ public class ClientCallBenchmarks
 
     private sealed class PassThrough : TwirpClientInterceptor
     {
-        public override Task<TResponse> InterceptAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientContinuation<TRequest, TResponse> next) =>
-            next(request, context);
+        public override Task<TResponse> InterceptCallAsync<TRequest, TResponse>(TRequest request, TwirpClientCallContext context, TwirpClientCallContinuation<TRequest, TResponse> continuation) =>
+            continuation(request, context);
     }
 }
