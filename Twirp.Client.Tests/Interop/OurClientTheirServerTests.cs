@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using NUnit.Framework;
 using Twirp.Interop;
+using Twirp.Testing;
 
 namespace Twirp.Client.Tests.Interop;
 
@@ -10,15 +11,15 @@ namespace Twirp.Client.Tests.Interop;
 [Category("Interop")]
 public class OurClientTheirServerTests(TwirpEncoding encoding)
 {
-    private TwirpTsServer _server = null!;
+    private NodeServer _server = null!;
     private System.Net.Http.HttpClient _http = null!;
     private InteropClient _client = null!;
 
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _server = await TwirpTsServer.StartAsync();
-        _http = new System.Net.Http.HttpClient { BaseAddress = _server.BaseAddress, Timeout = NodeProject.Deadline };
+        _server = await NodeProject.StartServerAsync();
+        _http = new System.Net.Http.HttpClient { BaseAddress = _server.BaseAddress, Timeout = NodeProcess.Deadline };
         _client = new InteropClient(_http, new TwirpClientOptions { Encoding = encoding });
     }
 
