@@ -30,17 +30,7 @@ public static class TwirpContentTypes
     public static bool TryParse(string? contentType, out TwirpEncoding encoding)
     {
         encoding = TwirpEncoding.Protobuf;
-        if (string.IsNullOrEmpty(contentType))
-        {
-            return false;
-        }
-        var mediaType = contentType.AsSpan();
-        var semicolon = mediaType.IndexOf(';');
-        if (semicolon >= 0)
-        {
-            mediaType = mediaType.Slice(0, semicolon);
-        }
-        mediaType = mediaType.Trim();
+        var mediaType = MediaType(contentType);
         if (mediaType.Equals(Protobuf.AsSpan(), StringComparison.OrdinalIgnoreCase))
         {
             return true;
@@ -51,5 +41,17 @@ public static class TwirpContentTypes
             return true;
         }
         return false;
+    }
+
+    /// <summary>The media type of a Content-Type header: its parameters and surrounding white space cut off.</summary>
+    internal static ReadOnlySpan<char> MediaType(string? contentType)
+    {
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0)
+        {
+            mediaType = mediaType.Slice(0, semicolon);
+        }
+        return mediaType.Trim();
     }
 }

@@ -1,15 +1,18 @@
 using System;
 using System.Collections.Generic;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 
 namespace Twirp;
 
 /// <summary>
-/// A Twirp error: a code, a human-readable message and string metadata. Thrown by handlers to answer
-/// with that error, and by clients when a call fails.
+/// A Twirp error: a code, a human-readable message, string metadata and, for Connect callers, typed
+/// details. Thrown by handlers to answer with that error, and by clients when a call fails.
 /// </summary>
 public class TwirpException : Exception
 {
     private static readonly IReadOnlyDictionary<string, string> NoMeta = new Dictionary<string, string>(0);
+    private static readonly IReadOnlyList<Any> NoDetails = [];
 
     /// <summary>Creates an error with a code and message.</summary>
     public TwirpException(TwirpErrorCode code, string message)
@@ -23,6 +26,15 @@ public class TwirpException : Exception
     {
         Code = code;
         Meta = meta ?? NoMeta;
+        Details = NoDetails;
+    }
+
+    private TwirpException(TwirpException original, IReadOnlyDictionary<string, string> meta, IReadOnlyList<Any> details)
+        : base(original.Message, original.InnerException)
+    {
+        Code = original.Code;
+        Meta = meta;
+        Details = details;
     }
 
     /// <summary>The Twirp error code.</summary>
@@ -30,6 +42,13 @@ public class TwirpException : Exception
 
     /// <summary>Metadata sent on the wire as the error body's <c>meta</c> object.</summary>
     public IReadOnlyDictionary<string, string> Meta { get; }
+
+    /// <summary>
+    /// Typed details, each a packed message (<c>google.rpc.ErrorInfo</c>, <c>google.rpc.RetryInfo</c>, your
+    /// own). Connect sends them in its error body's <c>details</c>; Twirp's error body has no place for
+    /// them, so Twirp callers see <see cref="Meta"/> only.
+    /// </summary>
+    public IReadOnlyList<Any> Details { get; }
 
     /// <summary>Returns a copy of this error with one more metadata entry.</summary>
     public TwirpException WithMeta(string key, string value)
@@ -40,7 +59,24 @@ public class TwirpException : Exception
             meta[pair.Key] = pair.Value;
         }
         meta[key] = value;
-        return new TwirpException(Code, Message, meta, InnerException);
+        return new TwirpException(this, meta, Details);
+    }
+
+    /// <summary>
+    /// Returns a copy of this error with <paramref name="details"/> added after its own; a detail that is
+    /// already an <see cref="Any"/> is kept as is, any other message is packed into one.
+    /// </summary>
+    public TwirpException WithDetails(params IMessage[] details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        var all = new List<Any>(Details.Count + details.Length);
+        all.AddRange(Details);
+        foreach (var detail in details)
+        {
+            ArgumentNullException.ThrowIfNull(detail, nameof(details));
+            all.Add(detail as Any ?? Any.Pack(detail));
+        }
+        return new TwirpException(this, Meta, all);
     }
 
     /// <summary>A <see cref="TwirpErrorCode.Canceled"/> error.</summary>

@@ -9,9 +9,10 @@ namespace Twirp;
 /// </summary>
 public abstract class TwirpMethod
 {
-    private protected TwirpMethod(string package, string serviceName, string name)
+    private protected TwirpMethod(string package, string serviceName, string name, TwirpIdempotency idempotency)
     {
         Package = package;
+        Idempotency = idempotency;
         ServiceName = serviceName;
         Name = name;
         ServiceFullName = package.Length == 0 ? serviceName : package + "." + serviceName;
@@ -33,6 +34,12 @@ public abstract class TwirpMethod
     /// <summary><c>package.Service/Method</c>: the route below the path prefix.</summary>
     public string FullName { get; }
 
+    /// <summary>
+    /// The method's <c>option idempotency_level</c>: a <see cref="TwirpIdempotency.NoSideEffects"/> method
+    /// also answers Connect <c>GET</c> requests.
+    /// </summary>
+    public TwirpIdempotency Idempotency { get; }
+
     /// <summary>The request message type.</summary>
     public abstract Type RequestType { get; }
 
@@ -49,8 +56,9 @@ public sealed class TwirpMethod<TRequest, TResponse> : TwirpMethod
     where TResponse : class, IMessage<TResponse>, new()
 {
     /// <summary>Creates the description of a method.</summary>
-    public TwirpMethod(string package, string serviceName, string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
-        : base(package, serviceName, name)
+    public TwirpMethod(string package, string serviceName, string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser,
+        TwirpIdempotency idempotency = TwirpIdempotency.Unknown)
+        : base(package, serviceName, name, idempotency)
     {
         RequestParser = requestParser;
         ResponseParser = responseParser;

@@ -166,6 +166,26 @@ public class ProtoParserTests
     }
 
     [Test]
+    public void Idempotency_level_is_read_per_method_and_the_last_option_wins()
+    {
+        var service = ParseClean("""
+            service S {
+              rpc Get(X) returns (Y) { option idempotency_level = NO_SIDE_EFFECTS; }
+              rpc Put(X) returns (Y) { option idempotency_level = IDEMPOTENT; }
+              rpc Post(X) returns (Y);
+              rpc Unknown(X) returns (Y) { option idempotency_level = IDEMPOTENCY_UNKNOWN; }
+              rpc Changed(X) returns (Y) { option idempotency_level = NO_SIDE_EFFECTS; option idempotency_level = IDEMPOTENT; }
+            }
+            """).Services.Single();
+
+        Assert.That(service.Methods.Select(m => m.Idempotency), Is.EqualTo(new[]
+        {
+            MethodIdempotency.NoSideEffects, MethodIdempotency.Idempotent, MethodIdempotency.Unknown,
+            MethodIdempotency.Unknown, MethodIdempotency.Idempotent,
+        }));
+    }
+
+    [Test]
     public void Comments_attach_like_protocs_source_code_info()
     {
         var service = ParseClean("""

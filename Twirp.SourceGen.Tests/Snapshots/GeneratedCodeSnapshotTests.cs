@@ -20,4 +20,28 @@ public class GeneratedCodeSnapshotTests
             Snapshot.Verify(source.SourceText.ToString(), source.HintName);
         }
     }
+
+    [Test]
+    public void Idempotency_levels_reach_the_method_descriptors()
+    {
+        var proto = new ProtoSource("Protos/library.proto", """
+            syntax = "proto3";
+            package acme.library.v1;
+
+            message Query { string title = 1; }
+            message Book { string title = 1; }
+
+            service Library {
+              rpc FindBook(Query) returns (Book) { option idempotency_level = NO_SIDE_EFFECTS; }
+              rpc ShelveBook(Book) returns (Book) { option idempotency_level = IDEMPOTENT; }
+              rpc LendBook(Query) returns (Book);
+            }
+            """);
+
+        var (result, _) = GeneratorHarness.Run(new[] { proto });
+
+        Assert.That(result.Diagnostics, Is.Empty);
+        var methods = result.Results.Single().GeneratedSources.Single(s => s.HintName.EndsWith(".Twirp.g.cs", System.StringComparison.Ordinal));
+        Snapshot.Verify(methods.SourceText.ToString(), methods.HintName);
+    }
 }

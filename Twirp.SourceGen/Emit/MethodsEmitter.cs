@@ -31,8 +31,16 @@ internal static class MethodsEmitter
             writer.WriteLine($"/// <summary>The <c>{EmitHelpers.DocText(method.Name)}</c> method: <c>{EmitHelpers.DocText(method.RequestProtoType)}</c> in, <c>{EmitHelpers.DocText(method.ResponseProtoType)}</c> out.</summary>");
             writer.WriteLine(
                 $"public static global::Twirp.TwirpMethod<{method.RequestCSharpType}, {method.ResponseCSharpType}> {method.DescriptorName} {{ get; }} = " +
-                $"new(Package, ServiceName, {EmitHelpers.Literal(method.Name)}, {method.RequestCSharpType}.Parser, {method.ResponseCSharpType}.Parser);");
+                $"new(Package, ServiceName, {EmitHelpers.Literal(method.Name)}, {method.RequestCSharpType}.Parser, {method.ResponseCSharpType}.Parser{IdempotencyArgument(method.Idempotency)});");
         }
         writer.CloseBlock();
     }
+
+    // Left out when unknown (the constructor's default), so most descriptors read as before.
+    private static string IdempotencyArgument(MethodIdempotency idempotency) => idempotency switch
+    {
+        MethodIdempotency.NoSideEffects => ", global::Twirp.TwirpIdempotency.NoSideEffects",
+        MethodIdempotency.Idempotent => ", global::Twirp.TwirpIdempotency.Idempotent",
+        _ => string.Empty,
+    };
 }

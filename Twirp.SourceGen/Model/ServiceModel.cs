@@ -35,6 +35,7 @@ internal sealed record ServiceModel(
 /// <param name="HandlerName">The server's abstract method.</param>
 /// <param name="ClientMethodName">The client's method (<c>{Rpc}Async</c>).</param>
 /// <param name="DescriptorName">The <c>TwirpMethod</c> property of the <c>{Service}Twirp</c> class.</param>
+/// <param name="Idempotency">The rpc's <c>option idempotency_level</c>.</param>
 internal sealed record MethodModel(
     string Name,
     string HandlerName,
@@ -45,7 +46,16 @@ internal sealed record MethodModel(
     string ResponseProtoType,
     string ResponseCSharpType,
     DocComment Comment,
-    bool IsDeprecated);
+    bool IsDeprecated,
+    MethodIdempotency Idempotency = MethodIdempotency.Unknown);
+
+/// <summary>An rpc's <c>option idempotency_level</c>, as <c>Twirp.TwirpIdempotency</c> names it at run time.</summary>
+internal enum MethodIdempotency : byte
+{
+    Unknown,
+    NoSideEffects,
+    Idempotent,
+}
 
 /// <summary>
 /// The comment protoc would attach to an element (leading, else trailing), as lines without the

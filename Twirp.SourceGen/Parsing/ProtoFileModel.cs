@@ -208,6 +208,28 @@ internal sealed record ProtoMethod(
     ProtoSpan OutputTypeSpan)
 {
     public bool IsDeprecated => ProtoOption.IsDeprecated(Options);
+
+    /// <summary><c>option idempotency_level = ...;</c> (the last one written wins, as with <c>deprecated</c>).</summary>
+    public MethodIdempotency Idempotency
+    {
+        get
+        {
+            var level = MethodIdempotency.Unknown;
+            foreach (var option in Options)
+            {
+                if (option.Name == "idempotency_level" && option.Kind == OptionValueKind.Identifier)
+                {
+                    level = option.Value switch
+                    {
+                        "NO_SIDE_EFFECTS" => MethodIdempotency.NoSideEffects,
+                        "IDEMPOTENT" => MethodIdempotency.Idempotent,
+                        _ => MethodIdempotency.Unknown,
+                    };
+                }
+            }
+            return level;
+        }
+    }
 }
 
 /// <summary>Field-number limits protoc enforces.</summary>

@@ -332,7 +332,7 @@ internal sealed class GeneratedNames
         {
             var method = methods[i];
             models.Add(new MethodModel(method.Name, handlers[i], CSharpNames.Identifier(method.Name + "Async"), descriptors[i],
-                method.RequestProtoType, method.RequestCSharpType, method.ResponseProtoType, method.ResponseCSharpType, method.Comment, method.IsDeprecated));
+                method.RequestProtoType, method.RequestCSharpType, method.ResponseProtoType, method.ResponseCSharpType, method.Comment, method.IsDeprecated, method.Idempotency));
         }
         return new ServiceModel(draft.VirtualPath, draft.Package, draft.Name, CSharpNames.QualifiedIdentifier(draft.CSharpNamespace), hintNamePrefix,
             draft.ServerClassName, draft.ClientClassName, draft.MethodsClassName, definitionField,
@@ -408,4 +408,5 @@ internal sealed record DraftMethod(
     string ResponseCSharpType,
     DocComment Comment,
     bool IsDeprecated,
+    MethodIdempotency Idempotency,
     LocationInfo Location);

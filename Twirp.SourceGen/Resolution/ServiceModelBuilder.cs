@@ -67,7 +67,7 @@ internal static class ServiceModelBuilder
                 if (input is not null && output is not null)
                 {
                     methods.Add(new DraftMethod(method.Name, input.FullName, input.CSharpName, output.FullName, output.CSharpName,
-                        ToDocComment(method.Comments), method.IsDeprecated, location));
+                        ToDocComment(method.Comments), method.IsDeprecated, method.Idempotency, location));
                 }
             }
             drafts.Add(new ServiceDraft(file.VirtualPath, model.Package, service.Name, ns, options.IsInternal, options.GenerateServer, options.GenerateClient,
