@@ -38,7 +38,8 @@ public sealed class TwirpServiceDispatcher
 
     internal TwirpServiceRuntime Runtime { get; }
 
-    internal IEnumerable<TwirpMethodInvoker> Invokers => _invokers.Values;
+    /// <summary>The invokers by proto method name.</summary>
+    internal IReadOnlyDictionary<string, TwirpMethodInvoker> Invokers => _invokers;
 
     /// <summary>
     /// Creates the dispatcher of <typeparamref name="TService"/> with the options registered by

@@ -17,8 +17,12 @@ public static class TwirpEndpointRouteBuilderExtensions
     // int.MaxValue, so an SPA fallback does not swallow Twirp's bad_route answers.
     private const int CatchAllOrder = int.MaxValue - 1;
 
+    // Twirp Go's CamelCased spellings (TwirpGoRoutes) rank just below the literal routes (order 0).
+    private const int AliasOrder = 1;
+
     /// <summary>
-    /// Maps every method of <typeparamref name="TService"/> to <c>{prefix}/{package.Service}/{Method}</c>,
+    /// Maps every method of <typeparamref name="TService"/> to <c>{prefix}/{package.Service}/{Method}</c>
+    /// (and, as Twirp Go does, to the CamelCased spelling of a snake_case service or method name),
     /// plus (once per route pattern) a low-priority catch-all that answers unknown Twirp routes with
     /// <c>bad_route</c>. The service is resolved from DI per call, or created per call with its
     /// constructor's dependencies from DI. Attributes of the service class, then of each method's
@@ -32,25 +36,33 @@ public static class TwirpEndpointRouteBuilderExtensions
         var dispatcher = TwirpServiceDispatcher.Create<TService>(endpoints.ServiceProvider);
         var definition = dispatcher.Definition;
         var registry = endpoints.ServiceProvider.GetRequiredService<TwirpRouteRegistry>();
-        if (registry.Register(endpoints, dispatcher.Runtime) is { } scope)
+        if (registry.Register(endpoints, dispatcher.Runtime, TwirpGoRoutes.ServiceAlias(definition), out var serviceAlias) is { } scope)
         {
             MapCatchAll(endpoints, registry, scope);
         }
 
         var serviceAttributes = typeof(TService).GetCustomAttributes(inherit: true);
-        var builders = new List<IEndpointConventionBuilder>(definition.Methods.Count);
-        foreach (var invoker in dispatcher.Invokers)
+        var routes = TwirpGoRoutes.MethodRoutes(definition, serviceAlias);
+        var builders = new List<IEndpointConventionBuilder>(routes.Count);
+        var invokers = dispatcher.Invokers;
+        foreach (var route in routes)
         {
+            var invoker = invokers[route.ServerMethod.Method.Name];
             var method = invoker.Method;
             // Any HTTP method: a GET on a method's path is Twirp's bad_route 404 (after the hooks), not routing's 405.
-            var builder = endpoints.Map(dispatcher.PathPrefix + "/" + method.FullName, new TwirpHttpEndpoint(invoker).HandleAsync);
-            builder.WithDisplayName("Twirp " + method.FullName);
+            var builder = endpoints.Map(dispatcher.PathPrefix + "/" + route.Spellings[0], new TwirpHttpEndpoint(invoker, route.Spellings).HandleAsync);
+            builder.WithDisplayName("Twirp " + route.Spellings[0]);
             builder.WithMetadata(method, dispatcher.Runtime.EndpointMetadata);
             builder.WithMetadata(serviceAttributes);
             var handler = FindHandler(typeof(TService), invoker.ServerMethod);
             if (handler is not null)
             {
                 builder.WithMetadata(handler.GetCustomAttributes(inherit: true));
+            }
+            if (route.IsAlias)
+            {
+                // Below the literal routes: where an alias equals another service's name, that service wins.
+                builder.Add(static endpoint => ((RouteEndpointBuilder)endpoint).Order = AliasOrder);
             }
             builders.Add(builder);
         }

@@ -5,23 +5,47 @@ using Microsoft.AspNetCore.Http;
 namespace Twirp;
 
 /// <summary>The HTTP binding of one method: an endpoint's request delegate over the transport-neutral invoker.</summary>
-internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker)
+/// <param name="invoker">The method served.</param>
+/// <param name="spellings">
+/// The routes below the path prefix this endpoint answers, equal but for case: the one it is mapped
+/// with first, then spellings Twirp Go also accepts (<see cref="TwirpGoRoutes"/>).
+/// </param>
+internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker, string[] spellings)
 {
-    private readonly string _route = invoker.Runtime.PathPrefix + "/" + invoker.Method.FullName;
+    private readonly string[] _routes = Array.ConvertAll(spellings, spelling => invoker.Runtime.PathPrefix + "/" + spelling);
 
     public Task HandleAsync(HttpContext httpContext)
     {
         // Routing matches literals case-insensitively; Twirp routes are case-sensitive, so
         // "/twirp/pkg.Echo/say" or "/TWIRP/pkg.Echo/Say" name no method: a bad route, whose context has no method.
         var path = httpContext.Request.Path.Value ?? string.Empty;
-        if (path.EndsWith(_route, StringComparison.Ordinal))
+        var routes = _routes;
+        for (var i = 0; i < routes.Length; i++)
         {
-            return invoker.DispatchAsync(httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition), new HttpServerExchange(httpContext));
+            if (path.EndsWith(routes[i], StringComparison.Ordinal))
+            {
+                return invoker.DispatchAsync(httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition), new HttpServerExchange(httpContext));
+            }
         }
+        return AnswerBadRouteAsync(httpContext, path);
+    }
+
+    private Task AnswerBadRouteAsync(HttpContext httpContext, string path)
+    {
         var runtime = invoker.Runtime;
-        var badRoute = path.EndsWith("/" + invoker.Method.FullName, StringComparison.Ordinal)
-            ? TwirpBadRoutes.Describe(httpContext, path.Substring(path.Length - _route.Length, runtime.PathPrefix.Length), runtime.PathPrefix)
-            : TwirpBadRoutes.Describe(httpContext, null, null);
+        // Only the prefix differs in case ("/TWIRP/pkg.Echo/Say"): Go names the expected prefix.
+        string? actualPrefix = null;
+        foreach (var spelling in spellings)
+        {
+            if (path.EndsWith("/" + spelling, StringComparison.Ordinal))
+            {
+                actualPrefix = path.Substring(path.Length - spelling.Length - 1 - runtime.PathPrefix.Length, runtime.PathPrefix.Length);
+                break;
+            }
+        }
+        var badRoute = actualPrefix is null
+            ? TwirpBadRoutes.Describe(httpContext, null, null)
+            : TwirpBadRoutes.Describe(httpContext, actualPrefix, runtime.PathPrefix);
         return TwirpBadRoutes.AnswerAsync(httpContext, runtime, badRoute, runtime.Logger);
     }
 }

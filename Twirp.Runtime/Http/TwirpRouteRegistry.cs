@@ -22,10 +22,12 @@ internal sealed class TwirpRouteRegistry(ILoggerFactory loggerFactory)
     public ILogger Logger { get; } = loggerFactory.CreateLogger("Twirp.Server");
 
     /// <summary>
-    /// Adds <paramref name="service"/> to the scope of <paramref name="endpoints"/>. Returns the scope
-    /// the first time a route builder is seen: the caller then maps its catch-all.
+    /// Adds <paramref name="service"/> to the scope of <paramref name="endpoints"/>, with
+    /// <paramref name="alias"/> (its CamelCased full name, see <see cref="TwirpGoRoutes"/>) unless a
+    /// service mapped before already answers to that name; <paramref name="granted"/> is the alias to map.
+    /// Returns the scope the first time a route builder is seen: the caller then maps its catch-all.
     /// </summary>
-    public Scope? Register(IEndpointRouteBuilder endpoints, TwirpServiceRuntime service)
+    public Scope? Register(IEndpointRouteBuilder endpoints, TwirpServiceRuntime service, string? alias, out string? granted)
     {
         lock (_gate)
         {
@@ -35,7 +37,7 @@ internal sealed class TwirpRouteRegistry(ILoggerFactory loggerFactory)
                 scope = new Scope();
                 _scopes.Add(endpoints, scope);
             }
-            scope.Add(service);
+            granted = scope.Add(service, alias) ? alias : null;
             return isNew ? scope : null;
         }
     }
@@ -70,38 +72,56 @@ internal sealed class TwirpRouteRegistry(ILoggerFactory loggerFactory)
     {
         // Copy-on-write: written at startup under the registry's lock, read on every unmatched request without locks.
         private Dictionary<string, TwirpServiceRuntime> _services = new(StringComparer.OrdinalIgnoreCase);
+        private Dictionary<string, TwirpServiceRuntime> _aliases = new(StringComparer.OrdinalIgnoreCase);
         private string[] _prefixes = [];
         private Scope? _mergedInto;
 
         public bool IsActive => _mergedInto is null;
 
-        public void Add(TwirpServiceRuntime service)
+        /// <summary>Adds a service; returns whether <paramref name="alias"/> is its own (no other service here has that name).</summary>
+        public bool Add(TwirpServiceRuntime service, string? alias)
         {
             if (_mergedInto is { } owner)
             {
-                owner.Add(service);
-                return;
+                return owner.Add(service, alias);
             }
             _services = new Dictionary<string, TwirpServiceRuntime>(_services, StringComparer.OrdinalIgnoreCase) { [service.Definition.FullName] = service };
             if (service.PathPrefix.Length > 0 && Array.IndexOf(_prefixes, service.PathPrefix) < 0)
             {
                 _prefixes = [.. _prefixes, service.PathPrefix];
             }
+            // An alias equal to the name but for case ("pkg.haberdasher" -> "pkg.Haberdasher") shares its routes.
+            return alias is not null
+                && (string.Equals(alias, service.Definition.FullName, StringComparison.OrdinalIgnoreCase) || TryAddAlias(alias, service));
         }
 
         public void MergeInto(Scope owner)
         {
             foreach (var service in _services.Values)
             {
-                owner.Add(service);
+                owner.Add(service, alias: null);
+            }
+            foreach (var (alias, service) in _aliases)
+            {
+                owner.TryAddAlias(alias, service);
             }
             _mergedInto = owner;
+        }
+
+        private bool TryAddAlias(string alias, TwirpServiceRuntime service)
+        {
+            if (_services.ContainsKey(alias) || _aliases.ContainsKey(alias))
+            {
+                return false;
+            }
+            _aliases = new Dictionary<string, TwirpServiceRuntime>(_aliases, StringComparer.OrdinalIgnoreCase) { [alias] = service };
+            return true;
         }
 
         /// <summary>
         /// Whether <paramref name="path"/> (relative to the route builder) is a Twirp route:
         /// <c>{prefix}/{mapped service}/{anything}</c> (<paramref name="service"/> is then that service,
-        /// matched ignoring case as routing does, and <paramref name="prefix"/> what stands before it), or
+        /// by its name or its CamelCased alias, matched ignoring case as routing does, and <paramref name="prefix"/> what stands before it), or
         /// anything under a mapped prefix.
         /// </summary>
         public bool TryMatch(string path, out TwirpServiceRuntime? service, out string? prefix)
@@ -113,7 +133,8 @@ internal sealed class TwirpRouteRegistry(ILoggerFactory loggerFactory)
             {
                 var serviceSlash = path.LastIndexOf('/', lastSlash - 1);
                 var serviceStart = serviceSlash + 1;
-                if (_services.TryGetValue(path.Substring(serviceStart, lastSlash - serviceStart), out service))
+                var name = path.Substring(serviceStart, lastSlash - serviceStart);
+                if (_services.TryGetValue(name, out service) || _aliases.TryGetValue(name, out service))
                 {
                     prefix = serviceSlash < 0 ? string.Empty : path.Substring(0, serviceSlash);
                     return true;
