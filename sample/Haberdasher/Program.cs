@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
 using Twirp;
 
 // `-- --otel-console` prints Twirp's spans and metrics with OpenTelemetry's console exporter.
@@ -33,6 +34,19 @@ var app = builder.Build();
 app.MapTwirp<HaberdasherService>();
 // The OpenAPI 3.1 document of every Twirp service above, at /openapi/twirp.json.
 app.MapTwirpOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    // A page to read and try the document at /scalar, served from this app alone: Scalar's script is embedded
+    // in its package, and the fonts, telemetry, AI features and hosted-service toolbar that would reach its servers are off.
+    app.MapScalarApiReference(options => options
+        .WithTitle("Haberdasher API")
+        .AddDocument("twirp", "Twirp services", "/openapi/twirp.json", isDefault: true)
+        .DisableDefaultFonts()
+        .DisableTelemetry()
+        .DisableAgent()
+        .DisableMcp()
+        .HideDeveloperTools());
+}
 app.Run();
 
 /// <summary>Lets in-memory tests start this app with WebApplicationFactory-style hosting.</summary>
