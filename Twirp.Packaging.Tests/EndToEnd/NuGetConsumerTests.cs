@@ -87,6 +87,7 @@ public class NuGetConsumerTests
     [TestCase("Twirp.Queue")]
     [TestCase("Twirp.Queue.Sqlite")]
     [TestCase("Twirp.Queue.PostgreSql")]
+    [TestCase("Twirp.Testing")]
     [Order(1)]
     public void Library_packages_carry_metadata_readme_and_symbols(string packageId)
     {
