@@ -54,9 +54,12 @@ public static class TestServerTwirpExtensions
             }
             var pattern = "/" + (route.RoutePattern.RawText ?? string.Empty).TrimStart('/');
             var suffix = "/" + method.FullName;
-            return pattern.EndsWith(suffix, StringComparison.Ordinal) && pattern.IndexOf('{', StringComparison.Ordinal) < 0
-                ? pattern[..^suffix.Length]
-                : null;
+            if (!pattern.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                // Another spelling of the same method's route (Twirp Go's CamelCased alias).
+                continue;
+            }
+            return pattern.IndexOf('{', StringComparison.Ordinal) < 0 ? pattern[..^suffix.Length] : null;
         }
         var known = mapped.Count == 0 ? "none" : string.Join(", ", new SortedSet<string>(mapped, StringComparer.Ordinal));
         throw new InvalidOperationException(
