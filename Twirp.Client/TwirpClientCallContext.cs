@@ -8,6 +8,7 @@ namespace Twirp;
 public sealed class TwirpClientCallContext
 {
     private Dictionary<string, string>? _requestHeaders;
+    private TimeSpan? _timeout;
 
     /// <summary>Creates the context of a call to <paramref name="method"/>.</summary>
     public TwirpClientCallContext(TwirpMethod method, TwirpEncoding encoding = TwirpEncoding.Protobuf, CancellationToken cancellationToken = default)
@@ -22,6 +23,19 @@ public sealed class TwirpClientCallContext
 
     /// <summary>The encoding of the request and response.</summary>
     public TwirpEncoding Encoding { get; }
+
+    /// <summary>The wire protocol of the call (<see cref="TwirpClientOptions.Protocol"/>).</summary>
+    public TwirpProtocol Protocol { get; init; }
+
+    /// <summary>
+    /// The call's timeout (<see cref="TwirpCallOptions.Timeout"/>, else <see cref="TwirpClientOptions.Timeout"/>),
+    /// null for none. An interceptor may change it; it is read when the request is sent.
+    /// </summary>
+    public TimeSpan? Timeout
+    {
+        get => _timeout;
+        set => _timeout = TwirpCallOptions.ValidTimeout(value);
+    }
 
     /// <summary>The call's cancellation token; an interceptor may replace it, e.g. with a linked timeout.</summary>
     public CancellationToken CancellationToken { get; set; }

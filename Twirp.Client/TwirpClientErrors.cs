@@ -8,8 +8,9 @@ using System.Threading.Tasks;
 namespace Twirp;
 
 /// <summary>
-/// Turns a non-200 response into a <see cref="TwirpException"/> the way Twirp Go's client does, so a
-/// caller sees the same error whichever language the client is written in.
+/// Turns a non-200 response into a <see cref="TwirpException"/>: a Twirp answer the way Twirp Go's
+/// client does, a Connect answer the way connect-go's does, so a caller sees the same error whichever
+/// language the client is written in.
 /// </summary>
 internal static class TwirpClientErrors
 {
@@ -17,26 +18,31 @@ internal static class TwirpClientErrors
     public const string StatusCodeMetaKey = "status_code";
     public const string BodyMetaKey = "body";
     public const string LocationMetaKey = "location";
+    public const string ConnectCodeMetaKey = "connect_code";
 
-    public static async Task<TwirpException> FromResponseAsync(HttpResponseMessage response, long? maxBodySize, CancellationToken cancellationToken)
+    public static async Task<TwirpException> FromResponseAsync(HttpResponseMessage response, TwirpProtocol protocol, long? maxBodySize, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (status is >= 300 and <= 399)
         {
-            // Twirp is POST only and clients do not follow redirects: a redirect comes from something
-            // between us and the service.
+            // Clients do not follow redirects (a Twirp call is a POST; a Connect GET is answered by the
+            // service itself): a redirect comes from something between us and the service.
             var location = response.Headers.Location?.OriginalString ?? string.Empty;
-            return FromIntermediary(status,
+            return FromIntermediary(protocol, status,
                 $"unexpected HTTP status code {status} \"{response.ReasonPhrase}\" received, Location=\"{location}\"",
                 LocationMetaKey, location);
         }
 
         // Cut at the limit rather than failed: an oversized error body (a proxy's HTML page) is still
-        // reported with its status, and cannot be a valid Twirp error anyway.
+        // reported with its status, and cannot be a valid error body anyway.
         using var body = await TwirpResponseBody.ReadAsync(response.Content, maxBodySize, truncate: true, cancellationToken).ConfigureAwait(false);
+        if (protocol == TwirpProtocol.Connect)
+        {
+            return FromConnectBody(status, response.ReasonPhrase, body);
+        }
         if (body.Truncated || !TwirpErrorJson.TryRead(body.Span, out var codeName, out var message, out var meta) || string.IsNullOrEmpty(codeName))
         {
-            return FromIntermediary(status,
+            return FromIntermediary(protocol, status,
                 $"Error from intermediary with HTTP status code {status} \"{response.ReasonPhrase}\"",
                 BodyMetaKey, DecodeBody(body.Span));
         }
@@ -46,6 +52,29 @@ internal static class TwirpClientErrors
                 new Dictionary<string, string>(1) { [BodyMetaKey] = DecodeBody(body.Span) });
         }
         return new TwirpException(code, message, meta);
+    }
+
+    /// <summary>
+    /// A Connect error body: its code is a Twirp code of the same name (an unknown one is <c>unknown</c>,
+    /// as Connect's spec says, and is kept in meta <c>connect_code</c>); its details become
+    /// <see cref="TwirpException.Details"/>. Without a Connect body the status decides, by Connect's
+    /// table rather than Twirp's.
+    /// </summary>
+    private static TwirpException FromConnectBody(int status, string? reasonPhrase, TwirpResponseBody body)
+    {
+        if (body.Truncated || !ConnectErrorJson.TryRead(body.Span, out var connectCode, out var message, out var details))
+        {
+            return FromIntermediary(TwirpProtocol.Connect, status,
+                $"HTTP status code {status} \"{reasonPhrase}\" without a Connect error body",
+                BodyMetaKey, DecodeBody(body.Span));
+        }
+        IReadOnlyDictionary<string, string>? meta = null;
+        if (!ConnectErrorCodes.TryParse(connectCode, out var code))
+        {
+            meta = new Dictionary<string, string>(1, StringComparer.Ordinal) { [ConnectCodeMetaKey] = connectCode! };
+        }
+        var error = new TwirpException(code, message, meta);
+        return details.Count == 0 ? error : error.WithDetails(details.ToArray());
     }
 
     /// <summary>Twirp Go's mapping of a status without a Twirp error body to a code.</summary>
@@ -61,8 +90,8 @@ internal static class TwirpClientErrors
         _ => TwirpErrorCode.Unknown,
     };
 
-    private static TwirpException FromIntermediary(int status, string message, string detailKey, string detail) =>
-        new(CodeForIntermediaryStatus(status), message, new Dictionary<string, string>(3, StringComparer.Ordinal)
+    private static TwirpException FromIntermediary(TwirpProtocol protocol, int status, string message, string detailKey, string detail) =>
+        new(protocol == TwirpProtocol.Connect ? ConnectErrorCodes.FromHttpStatus(status) : CodeForIntermediaryStatus(status), message, new Dictionary<string, string>(3, StringComparer.Ordinal)
         {
             [IntermediaryMetaKey] = "true",
             [StatusCodeMetaKey] = status.ToString(CultureInfo.InvariantCulture),

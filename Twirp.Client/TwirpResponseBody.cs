@@ -1,5 +1,8 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -28,13 +31,52 @@ internal readonly struct TwirpResponseBody : IDisposable
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
 
     /// <summary>
-    /// Reads the whole body, up to <paramref name="limit"/> bytes. Past the limit it throws a
-    /// <c>resource_exhausted</c> <see cref="TwirpException"/>, or, with <paramref name="truncate"/>, stops
-    /// and keeps what it read (for error bodies, which are only shown).
+    /// Reads the whole body, up to <paramref name="limit"/> bytes, gunzipping it when its
+    /// <c>Content-Encoding</c> is <c>gzip</c> (the limit is on the decompressed size, so a gzip bomb is
+    /// never inflated past it). Past the limit it throws a <c>resource_exhausted</c>
+    /// <see cref="TwirpException"/>, or, with <paramref name="truncate"/>, stops and keeps what it read
+    /// (for error bodies, which are only shown).
     /// </summary>
-    public static async Task<TwirpResponseBody> ReadAsync(HttpContent content, long? limit, bool truncate, CancellationToken cancellationToken)
+    public static Task<TwirpResponseBody> ReadAsync(HttpContent content, long? limit, bool truncate, CancellationToken cancellationToken)
     {
-        var declared = content.Headers.ContentLength;
+        var gzip = false;
+        if (content.Headers.ContentEncoding.Count != 0)
+        {
+            if (TryReadCompression(content.Headers.ContentEncoding, out var compression))
+            {
+                gzip = compression == TwirpCompression.Gzip;
+            }
+            else if (!truncate)
+            {
+                throw new TwirpException(TwirpErrorCode.Internal,
+                    $"the response body is encoded with '{string.Join(", ", content.Headers.ContentEncoding)}', which the client cannot decode (it reads gzip and identity)");
+            }
+        }
+        return ReadBodyAsync(content, gzip, limit, truncate, cancellationToken);
+    }
+
+    /// <summary>Reads a <c>Content-Encoding</c> header's codings: <c>gzip</c>, <c>identity</c>, or none.</summary>
+    private static bool TryReadCompression(ICollection<string> contentEncoding, out TwirpCompression compression)
+    {
+        compression = TwirpCompression.Identity;
+        foreach (var coding in contentEncoding)
+        {
+            if (string.Equals(coding, "gzip", StringComparison.OrdinalIgnoreCase) && compression == TwirpCompression.Identity)
+            {
+                compression = TwirpCompression.Gzip;
+            }
+            else if (!string.Equals(coding, "identity", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static async Task<TwirpResponseBody> ReadBodyAsync(HttpContent content, bool gzip, long? limit, bool truncate, CancellationToken cancellationToken)
+    {
+        // A compressed body's length says nothing about the size it inflates to.
+        var declared = gzip ? null : content.Headers.ContentLength;
         if (declared > limit && !truncate)
         {
             throw TooLarge(limit.Value);
@@ -45,6 +87,10 @@ internal readonly struct TwirpResponseBody : IDisposable
         try
         {
             var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            if (gzip)
+            {
+                stream = new GZipStream(stream, CompressionMode.Decompress);
+            }
             await using (stream.ConfigureAwait(false))
             {
                 while (length != declared)
@@ -73,7 +119,20 @@ internal readonly struct TwirpResponseBody : IDisposable
                         buffer = larger;
                         continue;
                     }
-                    var read = await stream.ReadAsync(buffer.AsMemory(length, capacity - length), cancellationToken).ConfigureAwait(false);
+                    int read;
+                    try
+                    {
+                        read = await stream.ReadAsync(buffer.AsMemory(length, capacity - length), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (InvalidDataException exception) when (gzip)
+                    {
+                        if (truncate)
+                        {
+                            // An error body is only shown: keep what did inflate.
+                            return new TwirpResponseBody(buffer, length, truncated: true);
+                        }
+                        throw new TwirpException(TwirpErrorCode.Internal, "the response body says Content-Encoding: gzip but is not valid gzip", meta: null, exception);
+                    }
                     if (read == 0)
                     {
                         break;

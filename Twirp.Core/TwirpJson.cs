@@ -3,6 +3,7 @@ using System.Buffers;
 using System.IO;
 using System.Text;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace Twirp;
 
@@ -12,6 +13,8 @@ namespace Twirp;
 /// </summary>
 public sealed class TwirpJsonOptions
 {
+    private TypeRegistry _typeRegistry = TypeRegistry.Empty;
+
     /// <summary>
     /// Write proto field names (<c>hat_size</c>) rather than lowerCamelCase (<c>hatSize</c>).
     /// Reading accepts both either way. Default: true.
@@ -20,6 +23,16 @@ public sealed class TwirpJsonOptions
 
     /// <summary>Write fields that hold their default value. Default: true.</summary>
     public bool EmitDefaultValues { get; set; } = true;
+
+    /// <summary>
+    /// The message types a <c>google.protobuf.Any</c> may hold, which JSON writes and reads by name
+    /// (<c>"@type"</c>); an <c>Any</c> of a type not listed here fails. Default: empty.
+    /// </summary>
+    public TypeRegistry TypeRegistry
+    {
+        get => _typeRegistry;
+        set => _typeRegistry = value ?? throw new ArgumentNullException(nameof(value));
+    }
 }
 
 /// <summary>A protobuf JSON formatter and parser configured for Twirp.</summary>
@@ -33,9 +46,10 @@ public sealed class TwirpJsonCodec
     {
         Formatter = new JsonFormatter(JsonFormatter.Settings.Default
             .WithPreserveProtoFieldNames(options.UseProtoNames)
-            .WithFormatDefaultValues(options.EmitDefaultValues));
+            .WithFormatDefaultValues(options.EmitDefaultValues)
+            .WithTypeRegistry(options.TypeRegistry));
         // Unknown fields are ignored so that older servers accept newer clients' messages.
-        Parser = new JsonParser(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+        Parser = new JsonParser(JsonParser.Settings.Default.WithIgnoreUnknownFields(true).WithTypeRegistry(options.TypeRegistry));
     }
 
     /// <summary>Writes messages.</summary>

@@ -44,6 +44,34 @@ internal static class TwirpClientConfiguration
                 _ => throw Invalid(section, "Encoding", encoding, "Protobuf or Json"),
             };
         }
+        if (section["Protocol"] is { Length: > 0 } protocol)
+        {
+            options.Protocol = protocol.ToUpperInvariant() switch
+            {
+                "TWIRP" => TwirpProtocol.Twirp,
+                "CONNECT" => TwirpProtocol.Connect,
+                _ => throw Invalid(section, "Protocol", protocol, "Twirp or Connect"),
+            };
+        }
+        if (section["UseHttpGet"] is { Length: > 0 } useHttpGet)
+        {
+            options.UseHttpGet = ReadBool(section, "UseHttpGet", useHttpGet);
+        }
+        if (section["RequestCompression"] is { Length: > 0 } requestCompression)
+        {
+            options.RequestCompression = requestCompression.ToUpperInvariant() switch
+            {
+                "IDENTITY" => TwirpCompression.Identity,
+                "GZIP" => TwirpCompression.Gzip,
+                _ => throw Invalid(section, "RequestCompression", requestCompression, "Identity or Gzip"),
+            };
+        }
+        if (section["Timeout"] is { Length: > 0 } timeout)
+        {
+            options.Timeout = TimeSpan.TryParse(timeout, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
+                ? span
+                : throw Invalid(section, "Timeout", timeout, "a positive time span such as 00:00:05");
+        }
         if (section["MaxResponseBodySize"] is { Length: > 0 } maxResponseBodySize)
         {
             options.MaxResponseBodySize = long.TryParse(maxResponseBodySize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)

@@ -56,6 +56,7 @@ internal sealed class TwirpConfigureFromConfiguration(IConfiguration section) : 
             {
                 UseProtoNames = useProtoNames ?? options.Json.UseProtoNames,
                 EmitDefaultValues = emitDefaults ?? options.Json.EmitDefaultValues,
+                TypeRegistry = options.Json.TypeRegistry,
             };
         }
     }

@@ -38,7 +38,8 @@ const routes = (router: ConnectRouter) =>
     },
   });
 
-const server = http.createServer(connectNodeAdapter({ routes, jsonOptions: { registry } }));
+// compressMinBytes 0: every answer to a client that accepts gzip is gzipped, however small.
+const server = http.createServer(connectNodeAdapter({ routes, jsonOptions: { registry }, compressMinBytes: 0 }));
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;
   process.stdout.write(JSON.stringify({ port }) + "\n");
