@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 using Twirp.Runtime.Tests.Bare;
 using Twirp.Runtime.Tests.Echo;
 
@@ -81,6 +82,13 @@ public sealed class PingerService : PingerBase
 {
     public override Task<PingResponse> Ping(PingRequest request, TwirpContext context) =>
         Task.FromResult(new PingResponse { Reply = "pong to " + request.From });
+}
+
+/// <summary>Not registered in DI and built by its parameterless constructor; answers with its call's scoped dependency.</summary>
+public sealed class ScopeReadingPingerService : PingerBase
+{
+    public override Task<PingResponse> Ping(PingRequest request, TwirpContext context) =>
+        Task.FromResult(new PingResponse { Reply = context.RequestServices.GetRequiredService<ScopedDependency>().Id.ToString() });
 }
 
 internal static class EchoPaths

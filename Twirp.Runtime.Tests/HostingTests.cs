@@ -219,6 +219,33 @@ public class HostingTests
     }
 
     [Test]
+    public async Task Service_created_without_di_still_reaches_the_call_scope_through_its_context()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<ScopeReadingPingerService>(), s => s.AddScoped<ScopedDependency>());
+
+        var first = await (await app.PostJsonAsync("/twirp/Pinger/Ping", "{}")).Content.ReadAsStringAsync();
+        var second = await (await app.PostJsonAsync("/twirp/Pinger/Ping", "{}")).Content.ReadAsStringAsync();
+
+        Assert.That(first, Does.StartWith("{\"reply\":\"").And.Not.EqualTo(second), "the request's scope, one per call");
+    }
+
+    [Test]
+    public async Task Method_route_refused_for_its_host_leaves_the_call_to_the_bad_route_catch_all()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>().RequireHost("api.example"), AddEcho);
+
+        using var wrongHost = new HttpRequestMessage(HttpMethod.Post, EchoPaths.Say) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        wrongHost.Headers.Host = "other.example";
+        var refused = await TwirpErrorBody.ReadAsync(await app.Client.SendAsync(wrongHost));
+        using var rightHost = new HttpRequestMessage(HttpMethod.Post, EchoPaths.Say) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        rightHost.Headers.Host = "api.example";
+        var served = await app.Client.SendAsync(rightHost);
+
+        Assert.That((refused.Status, refused.Code), Is.EqualTo((404, "bad_route")));
+        Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task Per_service_and_empty_prefixes_route_where_configured()
     {
         await using var app = await TwirpTestApp.StartAsync(

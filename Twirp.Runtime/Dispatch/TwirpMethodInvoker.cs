@@ -147,7 +147,7 @@ internal sealed class TwirpMethodInvoker<TService, TRequest, TResponse> : TwirpM
     {
         var request = await ReadRequestAsync(context, exchange).ConfigureAwait(false);
 
-        var service = Runtime.Activator.Create(context.RequestServices, out var created);
+        var service = Runtime.Activator.Create(context, out var created);
         TResponse response;
         try
         {

@@ -11,7 +11,7 @@ namespace Twirp;
 /// </summary>
 internal abstract class TwirpServiceActivator
 {
-    public abstract object Create(IServiceProvider services, out bool created);
+    public abstract object Create(TwirpContext context, out bool created);
 
     public static ValueTask ReleaseAsync(object service, bool created)
     {
@@ -33,14 +33,27 @@ internal sealed class TwirpServiceActivator<[DynamicallyAccessedMembers(Dynamica
 {
     private readonly ObjectFactory<TService> _factory = ActivatorUtilities.CreateFactory<TService>(Type.EmptyTypes);
 
-    public override object Create(IServiceProvider services, out bool created)
+    // Decided once: a service that is not registered and whose only constructor takes nothing needs no
+    // DI at all, so a call never makes the transport create its DI scope (over HTTP a scope per request).
+    private readonly bool _registered;
+    private readonly bool _needsServices;
+
+    public TwirpServiceActivator(IServiceProvider services)
     {
-        if (services.GetService<TService>() is { } registered)
+        // Without IServiceProviderIsService (a container that lacks it) every call asks DI, as before.
+        _registered = services.GetService<IServiceProviderIsService>()?.IsService(typeof(TService)) ?? true;
+        var constructors = typeof(TService).GetConstructors();
+        _needsServices = constructors.Length != 1 || constructors[0].GetParameters().Length > 0;
+    }
+
+    public override object Create(TwirpContext context, out bool created)
+    {
+        if (_registered && context.RequestServices.GetService<TService>() is { } registered)
         {
             created = false;
             return registered;
         }
         created = true;
-        return _factory(services, null);
+        return _factory(_needsServices ? context.RequestServices : TwirpContext.NoServices, null);
     }
 }

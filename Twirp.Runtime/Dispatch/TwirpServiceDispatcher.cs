@@ -57,7 +57,7 @@ public sealed class TwirpServiceDispatcher
         var global = services.GetRequiredService<IOptionsMonitor<TwirpOptions>>();
         var perService = services.GetRequiredService<IOptionsMonitor<TwirpServiceOptions<TService>>>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Twirp.Server");
-        var runtime = new TwirpServiceRuntime(TService.Definition, global.CurrentValue, perService.CurrentValue, new TwirpServiceActivator<TService>(), logger);
+        var runtime = new TwirpServiceRuntime(TService.Definition, global.CurrentValue, perService.CurrentValue, new TwirpServiceActivator<TService>(services), logger);
         // Lives as long as the monitors (the app's container), so the subscriptions are never undone.
         global.OnChange(_ => runtime.Reload(global.CurrentValue, perService.CurrentValue));
         perService.OnChange(_ => runtime.Reload(global.CurrentValue, perService.CurrentValue));

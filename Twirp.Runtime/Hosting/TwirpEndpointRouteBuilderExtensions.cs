@@ -81,6 +81,7 @@ public static class TwirpEndpointRouteBuilderExtensions
         var endpoint = new TwirpBadRouteEndpoint(scope, registry.Logger);
         endpoints.Map(pattern, endpoint.HandleAsync)
             .WithDisplayName("Twirp bad route")
+            .WithMetadata(TwirpBadRouteMetadata.Instance)
             .Add(builder =>
             {
                 var route = (RouteEndpointBuilder)builder;

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public static class TwirpServiceCollectionExtensions
         services.AddRouting();
         services.TryAddSingleton<TwirpMarkerService>();
         services.TryAddSingleton<TwirpRouteRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, TwirpBadRouteMatcherPolicy>());
         AddTwirpAuthorizationErrors(services);
         if (configure is not null)
         {

@@ -21,7 +21,7 @@ public static class TwirpContextHttpExtensions
         var context = method is not null
             ? new TwirpContext(method, httpContext.RequestAborted) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers }
             : new TwirpContext(service, httpContext.RequestAborted) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers };
-        context.RequestServices = httpContext.RequestServices;
+        context.SetRequestServicesSource(static state => ((HttpContext)state).RequestServices, httpContext);
         context.SetFeature(httpContext);
         return context;
     }

@@ -14,12 +14,18 @@ namespace Twirp;
 /// </summary>
 public sealed class TwirpContext
 {
-    private static readonly IServiceProvider NoServices = new EmptyServiceProvider();
+    /// <summary>A provider with no services: the <see cref="RequestServices"/> of a context no transport gave any.</summary>
+    internal static readonly IServiceProvider NoServices = new EmptyServiceProvider();
 
     private Dictionary<object, object?>? _items;
     private IHeaderDictionary? _requestHeaders;
     private IHeaderDictionary? _responseHeaders;
     private IServiceProvider? _services;
+
+    // The transport's services, fetched on first use: over HTTP reading HttpContext.RequestServices
+    // creates the request's DI scope, which a call that needs no DI should not pay for.
+    private Func<object, IServiceProvider>? _servicesSource;
+    private object? _servicesSourceState;
 
     // Most calls carry exactly one feature (the transport's): one slot, a dictionary only beyond it.
     private Type? _firstFeatureType;
@@ -103,12 +109,19 @@ public sealed class TwirpContext
 
     /// <summary>
     /// The call's services: a scope per call, which the transport creates (over HTTP the request's
-    /// scope), else an empty provider.
+    /// scope, created when first used), else an empty provider.
     /// </summary>
     public IServiceProvider RequestServices
     {
-        get => _services ?? NoServices;
+        get => _services ??= _servicesSource?.Invoke(_servicesSourceState!) ?? NoServices;
         set => _services = value;
+    }
+
+    /// <summary>Lets the transport provide <see cref="RequestServices"/> only when something asks for them.</summary>
+    internal void SetRequestServicesSource(Func<object, IServiceProvider> source, object state)
+    {
+        _servicesSource = source;
+        _servicesSourceState = state;
     }
 
     /// <summary>
