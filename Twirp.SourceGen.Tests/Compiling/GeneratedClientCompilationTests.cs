@@ -75,38 +75,46 @@ public class GeneratedClientCompilationTests
     }
 
     /// <summary>
-    /// Grpc.Tools' gRPC client (GrpcServices="Client") is <c>Haberdasher.HaberdasherClient</c>, nested in a
-    /// static class named after the service. Grpc.Core.Api is not on the package mirror, so the shape is
-    /// declared by hand here, as protoc's C# plugin writes it.
+    /// With <c>GrpcServices="Both"</c>, Grpc.Tools writes <c>Haberdasher.HaberdasherClient</c> and
+    /// <c>Haberdasher.HaberdasherBase</c>, nested in a static class named after the service: protoc's
+    /// real gRPC plugin writes them here, compiled against the real Grpc.Core.Api, next to the Twirp
+    /// client and base, and user code uses all four.
     /// </summary>
     [Test]
     public void Client_coexists_with_a_Grpc_Tools_client_of_the_same_service()
     {
-        var grpcShape = """
-            namespace Twirp.Example.Haberdasher
+        var usage = """
+            using System.Threading.Tasks;
+            using Grpc.Core;
+            using Twirp;
+            using Twirp.Example.Haberdasher;
+
+            public sealed class TwirpSide : HaberdasherBase
             {
-                public static partial class Haberdasher
-                {
-                    public partial class HaberdasherClient { }
-                    public abstract partial class HaberdasherBase { }
-                }
+                public override Task<Hat> MakeHat(Size request, TwirpContext context) => Task.FromResult(new Hat());
+            }
+
+            public sealed class GrpcSide : Haberdasher.HaberdasherBase
+            {
+                public override Task<Hat> MakeHat(Size request, ServerCallContext context) => Task.FromResult(new Hat());
             }
 
             public static class Usage
             {
-                public static object Both(System.Net.Http.HttpClient http) => new object[]
+                public static object Both(System.Net.Http.HttpClient http, CallInvoker invoker) => new object[]
                 {
-                    new Twirp.Example.Haberdasher.HaberdasherClient(http),
-                    new Twirp.Example.Haberdasher.Haberdasher.HaberdasherClient(),
+                    new HaberdasherClient(http),
+                    new Haberdasher.HaberdasherClient(invoker),
                 };
             }
             """;
-        var compilation = GeneratorHarness.CreateCompilation(new[] { grpcShape }, GeneratorHarness.DefaultReferences.Append(Messages));
 
-        var (_, output) = GeneratorHarness.Run(new[] { TestProtos.Haberdasher }, compilation);
+        var build = ProtocProject.Compile(new[] { ("Protos/haberdasher.proto", TestProtos.Haberdasher.Text) }, "Both", new[] { usage });
 
-        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
-        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+        Assert.That(build.GeneratorDiagnostics, Is.Empty);
+        Assert.That(build.GeneratedCodeDiagnostics.Select(d => d.ToString()), Is.Empty);
+        Assert.That(build.UserCodeDiagnostics.Select(d => d.ToString()), Is.Empty);
+        Assert.That(build.Sources.Keys, Has.Some.Contains("TwirpClient").And.Some.Contains("TwirpServer"));
     }
 
     [Test]

@@ -25,7 +25,8 @@ public static class ProtocProject
         IReadOnlyList<string> GeneratorDiagnostics,
         IReadOnlyList<Diagnostic> GeneratedCodeDiagnostics,
         IReadOnlyDictionary<string, string> Sources,
-        GeneratorDriverRunResult RunResult);
+        GeneratorDriverRunResult RunResult,
+        IReadOnlyList<Diagnostic> UserCodeDiagnostics);
 
     private static readonly MetadataReference GrpcCoreApi = MetadataReference.CreateFromFile(typeof(Grpc.Core.Method<,>).Assembly.Location);
 
@@ -33,7 +34,8 @@ public static class ProtocProject
 
     /// <param name="files">Paths relative to the project directory, and contents.</param>
     /// <param name="grpcServices">The files' <c>GrpcServices</c> metadata: Grpc.Tools also writes gRPC classes unless "None".</param>
-    public static Build Compile(IEnumerable<(string Path, string Text)> files, string grpcServices = "None")
+    /// <param name="userSources">The user's own C# next to the generated code; its warnings and errors are in <see cref="Build.UserCodeDiagnostics"/>.</param>
+    public static Build Compile(IEnumerable<(string Path, string Text)> files, string grpcServices = "None", IEnumerable<string>? userSources = null)
     {
         var project = Path.Combine(Path.GetTempPath(), "twirp-project-" + Guid.NewGuid().ToString("N"));
         var output = Path.Combine(project, "obj");
@@ -61,9 +63,10 @@ public static class ProtocProject
                 messageSources.AddRange(Directory.EnumerateFiles(fileOutput, "*.cs").Select(File.ReadAllText));
             }
 
+            var userTrees = (userSources ?? []).Select(source => CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions)).ToList();
             var compilation = CSharpCompilation.Create(
                 "UserProject",
-                messageSources.Select(source => CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions)),
+                messageSources.Select(source => CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions)).Concat(userTrees),
                 GeneratorHarness.DefaultReferences.Append(GrpcCoreApi),
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable,
                     generalDiagnosticOption: ReportDiagnostic.Error));
@@ -79,7 +82,11 @@ public static class ProtocProject
                     : d.Id)
                 .ToList();
             var sources = result.Results.Single().GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
-            return new Build(diagnostics, problems, sources, result);
+            var userProblems = userTrees
+                .SelectMany(tree => compiled.GetSemanticModel(tree).GetDiagnostics())
+                .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+                .ToList();
+            return new Build(diagnostics, problems, sources, result, userProblems);
         }
         finally
         {
