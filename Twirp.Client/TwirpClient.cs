@@ -212,7 +212,7 @@ public abstract class TwirpClient
             try
             {
                 response = context.Encoding == TwirpEncoding.Json
-                    ? _json.Parser.Parse<TResponse>(System.Text.Encoding.UTF8.GetString(body.Span))
+                    ? _json.Parse<TResponse>(body.Span)
                     : method.ResponseParser.ParseFrom(body.Span);
             }
             catch (Exception exception) when (TwirpDecoding.IsFailure(exception))

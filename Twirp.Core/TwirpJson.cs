@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Globalization;
 using System.IO;
 using System.Text;
 using Google.Protobuf;
@@ -60,82 +61,223 @@ public sealed class TwirpJsonCodec
 
     /// <summary>
     /// Writes <paramref name="message"/> as compact UTF-8 JSON (no spaces between tokens, like Twirp Go)
-    /// straight into <paramref name="output"/>, without building a string first.
+    /// into <paramref name="output"/>. The formatter writes into a per-thread reused buffer; the spaces
+    /// are dropped and the text encoded in one pass, without a string.
     /// </summary>
     public void Write(IMessage message, IBufferWriter<byte> output)
     {
-        using var writer = new CompactJsonUtf8Writer(output);
-        Formatter.Format(message, writer);
-        writer.Flush();
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(output);
+        var text = JsonTextBuffers.RentWriter();
+        try
+        {
+            Formatter.Format(message, text);
+            CompactJson.WriteUtf8(text.GetStringBuilder(), output);
+        }
+        finally
+        {
+            JsonTextBuffers.Return(text);
+        }
     }
 
-    /// <summary>Parses UTF-8 JSON; throws <see cref="InvalidJsonException"/> or <see cref="InvalidProtocolBufferException"/> on bad input.</summary>
+    /// <summary>
+    /// Parses UTF-8 JSON; throws <see cref="InvalidJsonException"/> or <see cref="InvalidProtocolBufferException"/>
+    /// on bad input. The bytes are decoded once into a pooled buffer the parser reads, not into a string.
+    /// </summary>
     public T Parse<T>(in ReadOnlySequence<byte> utf8Json)
         where T : IMessage, new()
-        => Parser.Parse<T>(Encoding.UTF8.GetString(utf8Json));
+    {
+        var reader = JsonTextBuffers.RentReader();
+        reader.Load(utf8Json);
+        return Parse<T>(reader);
+    }
+
+    /// <inheritdoc cref="Parse{T}(in ReadOnlySequence{byte})"/>
+    public T Parse<T>(ReadOnlySpan<byte> utf8Json)
+        where T : IMessage, new()
+    {
+        var reader = JsonTextBuffers.RentReader();
+        reader.Load(utf8Json);
+        return Parse<T>(reader);
+    }
+
+    private T Parse<T>(PooledCharReader reader)
+        where T : IMessage, new()
+    {
+        try
+        {
+            return Parser.Parse<T>(reader);
+        }
+        finally
+        {
+            JsonTextBuffers.Return(reader);
+        }
+    }
 }
 
 /// <summary>
-/// A <see cref="TextWriter"/> that encodes to UTF-8 into a buffer writer and drops the spaces
-/// <see cref="JsonFormatter"/> puts between tokens, leaving string contents untouched.
+/// The text buffers the codec lends its formatter and parser, one of each per thread: both run
+/// synchronously, and a nested call (none today) would simply get fresh ones.
 /// </summary>
-internal sealed class CompactJsonUtf8Writer(IBufferWriter<byte> output) : TextWriter
+internal static class JsonTextBuffers
 {
-    private readonly Encoder _encoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetEncoder();
-    private bool _inString;
-    private bool _escaped;
+    // Kept between calls only up to this size, so one huge message does not pin its buffer per thread.
+    private const int MaxKeptChars = 64 * 1024;
 
-    public override Encoding Encoding => Encoding.UTF8;
+    [ThreadStatic]
+    private static StringWriter? t_writer;
 
-    public override void Write(char value) => Write(new ReadOnlySpan<char>(in value));
+    [ThreadStatic]
+    private static PooledCharReader? t_reader;
 
-    public override void Write(string? value) => Write(value.AsSpan());
-
-    public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
-
-    public override void Write(ReadOnlySpan<char> buffer)
+    public static StringWriter RentWriter()
     {
-        var start = 0;
-        for (var i = 0; i < buffer.Length; i++)
-        {
-            var c = buffer[i];
-            if (_inString)
-            {
-                if (_escaped)
-                {
-                    _escaped = false;
-                }
-                else if (c == '\\')
-                {
-                    _escaped = true;
-                }
-                else if (c == '"')
-                {
-                    _inString = false;
-                }
-            }
-            else if (c == '"')
-            {
-                _inString = true;
-            }
-            else if (c is ' ' or '\n' or '\r' or '\t')
-            {
-                Encode(buffer.Slice(start, i - start), flush: false);
-                start = i + 1;
-            }
-        }
-        Encode(buffer.Slice(start), flush: false);
+        var writer = t_writer ?? new StringWriter(new StringBuilder(256), CultureInfo.InvariantCulture);
+        t_writer = null;
+        return writer;
     }
 
-    public override void Flush() => Encode(ReadOnlySpan<char>.Empty, flush: true);
-
-    private void Encode(ReadOnlySpan<char> chars, bool flush)
+    public static void Return(StringWriter writer)
     {
-        if (chars.IsEmpty && !flush)
+        var text = writer.GetStringBuilder();
+        if (text.Capacity <= MaxKeptChars)
         {
+            text.Clear();
+            t_writer = writer;
+        }
+    }
+
+    public static PooledCharReader RentReader()
+    {
+        var reader = t_reader ?? new PooledCharReader();
+        t_reader = null;
+        return reader;
+    }
+
+    public static void Return(PooledCharReader reader)
+    {
+        reader.Unload();
+        t_reader = reader;
+    }
+}
+
+/// <summary>
+/// Reads text decoded from UTF-8 into a buffer rented from <see cref="ArrayPool{T}"/>: what
+/// <see cref="JsonParser"/> reads instead of a string (it reads a character at a time either way).
+/// Invalid UTF-8 becomes U+FFFD, as <see cref="Encoding.GetString(byte[])"/> would make it.
+/// </summary>
+internal sealed class PooledCharReader : TextReader
+{
+    private char[] _chars = [];
+    private int _position;
+    private int _length;
+
+    public void Load(in ReadOnlySequence<byte> utf8)
+    {
+        if (utf8.IsSingleSegment)
+        {
+            Load(utf8.FirstSpan);
             return;
         }
-        // The stateful encoder keeps a surrogate pair split across two writes intact.
-        _encoder.Convert(chars, output, flush, out _, out _);
+        // UTF-8 never decodes to more UTF-16 characters than it has bytes.
+        _chars = ArrayPool<char>.Shared.Rent(checked((int)utf8.Length));
+        _length = Encoding.UTF8.GetChars(utf8, _chars);
+        _position = 0;
+    }
+
+    public void Load(ReadOnlySpan<byte> utf8)
+    {
+        _chars = ArrayPool<char>.Shared.Rent(utf8.Length);
+        _length = Encoding.UTF8.GetChars(utf8, _chars);
+        _position = 0;
+    }
+
+    public void Unload()
+    {
+        var chars = _chars;
+        _chars = [];
+        _length = 0;
+        _position = 0;
+        if (chars.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    public override int Peek() => _position < _length ? _chars[_position] : -1;
+
+    public override int Read() => _position < _length ? _chars[_position++] : -1;
+
+    public override int Read(Span<char> buffer)
+    {
+        var count = Math.Min(buffer.Length, _length - _position);
+        _chars.AsSpan(_position, count).CopyTo(buffer);
+        _position += count;
+        return count;
+    }
+
+    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+    public override string ReadToEnd()
+    {
+        var rest = new string(_chars, _position, _length - _position);
+        _position = _length;
+        return rest;
+    }
+}
+
+/// <summary>
+/// Turns <see cref="JsonFormatter"/>'s text into compact UTF-8: the spaces it puts between tokens are
+/// dropped, string contents are kept as they are.
+/// </summary>
+internal static class CompactJson
+{
+    public static void WriteUtf8(StringBuilder json, IBufferWriter<byte> output)
+    {
+        var compact = ArrayPool<char>.Shared.Rent(Math.Max(json.Length, 1));
+        try
+        {
+            var length = 0;
+            var inString = false;
+            var escaped = false;
+            foreach (var chunk in json.GetChunks())
+            {
+                foreach (var c in chunk.Span)
+                {
+                    if (inString)
+                    {
+                        if (escaped)
+                        {
+                            escaped = false;
+                        }
+                        else if (c == '\\')
+                        {
+                            escaped = true;
+                        }
+                        else if (c == '"')
+                        {
+                            inString = false;
+                        }
+                    }
+                    else if (c == '"')
+                    {
+                        inString = true;
+                    }
+                    else if (c is ' ' or '\n' or '\r' or '\t')
+                    {
+                        continue;
+                    }
+                    compact[length++] = c;
+                }
+            }
+            var chars = compact.AsSpan(0, length);
+            var bytes = Encoding.UTF8.GetByteCount(chars);
+            var written = Encoding.UTF8.GetBytes(chars, output.GetSpan(bytes));
+            output.Advance(written);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(compact);
+        }
     }
 }
