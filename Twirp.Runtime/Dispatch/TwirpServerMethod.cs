@@ -14,11 +14,8 @@ public abstract class TwirpServerMethod
     /// <summary>The method's description.</summary>
     public abstract TwirpMethod Method { get; }
 
-    /// <summary>The generated base class whose instances the invoker calls.</summary>
-    public abstract Type ServiceType { get; }
-
     /// <summary>
-    /// The C# name of the handler method on <see cref="ServiceType"/>; <c>MapTwirp</c> reads the
+    /// The C# name of the handler method on the generated base class; <c>MapTwirp</c> reads the
     /// implementation's attributes (e.g. <c>[Authorize]</c>) from it.
     /// </summary>
     public abstract string HandlerName { get; }
@@ -56,16 +53,13 @@ public sealed class TwirpServerMethod<TService, TRequest, TResponse> : TwirpServ
     public override TwirpMethod Method => TypedMethod;
 
     /// <summary>The method's description with its message types.</summary>
-    public TwirpMethod<TRequest, TResponse> TypedMethod { get; }
+    internal TwirpMethod<TRequest, TResponse> TypedMethod { get; }
 
     /// <inheritdoc/>
     public override string HandlerName { get; }
 
     /// <summary>Calls the user's implementation.</summary>
-    public Func<TService, TRequest, TwirpContext, Task<TResponse>> Invoker { get; }
-
-    /// <inheritdoc/>
-    public override Type ServiceType => typeof(TService);
+    internal Func<TService, TRequest, TwirpContext, Task<TResponse>> Invoker { get; }
 
     internal override TwirpMethodInvoker CreateInvoker(TwirpServiceRuntime runtime) =>
         new TwirpMethodInvoker<TService, TRequest, TResponse>(this, runtime);
