@@ -26,6 +26,7 @@ public class NuGetConsumerTests
     private string _work = null!;
     private LocalPackages _packages = null!;
     private ConsumerProjects _projects = null!;
+    private TemplateProjects _templates = null!;
     private CommandResult _withoutGrpcTools = null!;
 
     [OneTimeSetUp]
@@ -41,10 +42,18 @@ public class NuGetConsumerTests
         _projects.Write();
 
         clock.Restart();
+        _templates = await TemplateProjects.CreateAsync(_packages, Path.Combine(_projects.Root, "FromTemplates"), Path.Combine(_work, "template-hive"));
+        TestContext.Progress.WriteLine($"[packaging e2e] dotnet new install + twirp-server + twirp-client: {clock.Elapsed.TotalSeconds:F0} s");
+
+        clock.Restart();
         var withoutGrpcTools = DotNetCli.RunAsync(_projects.WithoutGrpcTools, BuildTimeout, "build", "-nodeReuse:false", "-consoleLoggerParameters:NoSummary");
         await Task.WhenAll(BuildAsync(_projects.Web), BuildAsync(_projects.Caller), withoutGrpcTools);
         _withoutGrpcTools = await withoutGrpcTools;
         TestContext.Progress.WriteLine($"[packaging e2e] restore + build of the projects: {clock.Elapsed.TotalSeconds:F0} s");
+
+        clock.Restart();
+        await Task.WhenAll(BuildAsync(_templates.Server), BuildAsync(_templates.Client));
+        TestContext.Progress.WriteLine($"[packaging e2e] restore + build of the template projects: {clock.Elapsed.TotalSeconds:F0} s");
     }
 
     [OneTimeTearDown]
@@ -111,6 +120,41 @@ public class NuGetConsumerTests
         Assert.That(call.Output, Does.Contain("hat: 10 inches, fedora"));
     }
 
+    [Test, Order(1)]
+    public void The_templates_package_holds_both_templates_with_the_packed_versions_written_in()
+    {
+        using var package = ZipFile.OpenRead(_packages.PackagePath("Twirp.Templates"));
+        var files = package.Entries.Select(e => e.FullName).ToList();
+        var nuspec = ReadEntry(package, "Twirp.Templates.nuspec");
+
+        Assert.That(nuspec, Does.Contain("<packageType name=\"Template\" />").And.Contain("<readme>README.md</readme>"));
+        Assert.That(files, Has.None.StartsWith("lib/"), "content only");
+        Assert.That(files, Has.None.Contains("/bin/").And.None.Contains("/obj/"));
+        foreach (var template in new[] { "twirp-server", "twirp-client" })
+        {
+            var manifest = ReadEntry(package, $"content/{template}/.template.config/template.json");
+            Assert.That(manifest, Does.Contain($"\"defaultValue\": \"{_packages.Version}\"").And.Contain($"\"value\": \"{_packages.CentralVersion("Grpc.Tools")}\""), template);
+            Assert.That(manifest, Does.Not.Contain("@TWIRP_VERSION@").And.Not.Contain("@GRPC_TOOLS_VERSION@"), template);
+            Assert.That(files, Does.Contain($"content/{template}/Protos/haberdasher.proto"), template);
+        }
+    }
+
+    [Test, Order(2)]
+    public async Task The_client_made_by_twirp_client_calls_the_server_made_by_twirp_server()
+    {
+        var project = File.ReadAllText(Path.Combine(_templates.Server, "HatServer.csproj"));
+        Assert.That(project, Does.Contain($"<PackageReference Include=\"Twirp.Runtime\" Version=\"{_packages.Version}\" />"));
+        using var server = await StartAsync(_templates.Server, "HatServer");
+
+        var hat = await RunDllAsync(_templates.Client, "HatCaller", server.Url, "11");
+        var refused = await RunDllAsync(_templates.Client, "HatCaller", server.Url, "0");
+
+        Assert.That(hat.ExitCode, Is.Zero, hat + "\n--- server ---\n" + server.Process.Output);
+        Assert.That(hat.Output, Does.Match(@"Made a \w+ [\w ]+, 11 inches\."));
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Output, Does.Contain("invalid_argument: I can't make a hat that small!"));
+    }
+
     [Test, Order(3)]
     public void Metadata_on_the_Protobuf_item_reaches_the_generator_and_an_explicit_AdditionalFiles_item_is_not_doubled()
     {
@@ -167,10 +211,12 @@ public class NuGetConsumerTests
             .Where(path => path.Contains("Twirp.SourceGen.TwirpGenerator", StringComparison.Ordinal))
             .ToArray();
 
-    private async Task<WebServer> StartWebAsync()
+    private Task<WebServer> StartWebAsync() => StartAsync(_projects.Web, "Web");
+
+    private static async Task<WebServer> StartAsync(string project, string assemblyName)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var process = DotNetCli.StartLongRunning(_projects.Web, Path.Combine(_projects.Web, "bin", "Debug", "net10.0", "Web.dll"), "--urls", url);
+        var process = DotNetCli.StartLongRunning(project, Path.Combine(project, "bin", "Debug", "net10.0", assemblyName + ".dll"), "--urls", url);
         try
         {
             await process.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(60));
@@ -184,7 +230,10 @@ public class NuGetConsumerTests
     }
 
     private Task<CommandResult> RunCallerAsync(string url, params string[] arguments) =>
-        DotNetCli.RunAsync(_projects.Caller, TimeSpan.FromSeconds(60), new[] { Path.Combine(_projects.Caller, "bin", "Debug", "net10.0", "Caller.dll"), url }.Concat(arguments).ToArray());
+        RunDllAsync(_projects.Caller, "Caller", [url, .. arguments]);
+
+    private static Task<CommandResult> RunDllAsync(string project, string assemblyName, params string[] arguments) =>
+        DotNetCli.RunAsync(project, TimeSpan.FromSeconds(60), [Path.Combine(project, "bin", "Debug", "net10.0", assemblyName + ".dll"), .. arguments]);
 
     private static int FreePort()
     {
