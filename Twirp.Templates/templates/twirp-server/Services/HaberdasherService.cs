@@ -13,8 +13,8 @@ public sealed class HaberdasherService : HaberdasherBase
     {
         if (request.Inches <= 0)
         {
-            // Answered as Twirp's invalid_argument (HTTP 400) with {"argument":"inches"} in meta.
-            throw TwirpException.InvalidArgument("inches", "I can't make a hat that small!");
+            // Answered as Twirp's invalid_argument "inches must be positive" (HTTP 400), {"argument":"inches"} in meta.
+            throw TwirpException.InvalidArgument("inches", "must be positive");
         }
         return Task.FromResult(new Hat
         {
