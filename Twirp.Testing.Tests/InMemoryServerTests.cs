@@ -193,6 +193,21 @@ public class InMemoryServerTests
     }
 
     [Test]
+    public async Task A_call_past_its_timeout_fails_with_deadline_exceeded_and_cancels_the_handler()
+    {
+        var setup = new Setup();
+        await using var services = setup.Build();
+        await using var server = TwirpInMemoryServer.Create<ProbeService>(services);
+        var client = server.CreateClient<ProbeClient>(options => options.Timeout = TimeSpan.FromMilliseconds(100));
+
+        var error = Assert.ThrowsAsync<TwirpException>(() => client.WaitAsync(new EchoRequest()))!;
+
+        Assert.That(error.Code, Is.EqualTo(TwirpErrorCode.DeadlineExceeded));
+        Assert.That(error.Message, Is.EqualTo("the call did not complete within its timeout of 100 ms"));
+        Assert.That(await setup.Observer.Sent.Task.WaitAsync(Timeout), Is.EqualTo("deadline_exceeded"), "the handler's token fired and the server answered deadline_exceeded");
+    }
+
+    [Test]
     public async Task A_call_with_a_cancelled_token_never_reaches_the_service()
     {
         var setup = new Setup();

@@ -28,14 +28,32 @@ internal sealed class InMemoryCallInterceptor(TwirpServiceDispatcher dispatcher,
         // HttpClient does not send a request whose token is already cancelled.
         cancellationToken.ThrowIfCancellationRequested();
 
-        var exchange = new InMemoryServerExchange(Encode(request, context.Encoding), context.Encoding);
-        var call = DispatchAsync(method, context, exchange);
-        // Like an HTTP client, the caller stops waiting when its token fires; the handler sees the same
-        // token and the call's scope is disposed when the dispatcher is done.
-        await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The call's timeout (TwirpCallOptions.Timeout, TwirpClientOptions.Timeout) is the server's deadline
+        // too, as under Connect: the handler's token fires and the server answers deadline_exceeded.
+        var timeout = context.Timeout;
+        var deadline = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline?.CancelAfter(timeout!.Value);
+        // Read before dispatching: the dispatch disposes the source when it ends, maybe synchronously.
+        var callToken = deadline?.Token ?? cancellationToken;
+        var exchange = new InMemoryServerExchange(Encode(request, context.Encoding), context.Encoding, deadline?.Token ?? default, cancellationToken);
+        var call = DispatchAsync(method, context, exchange, callToken, deadline);
+        // Like an HTTP client, the caller stops waiting when the call's token fires; the handler sees the
+        // same token, and the call's scope is disposed when the dispatcher is done.
+        try
+        {
+            await call.WaitAsync(callToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (exchange.IsDeadlineExceeded)
+        {
+            throw PastTimeout(timeout!.Value);
+        }
 
         if (exchange.Error is { } error)
         {
+            if (exchange.IsDeadlineExceeded)
+            {
+                throw PastTimeout(timeout!.Value);
+            }
             if (error.Code == TwirpErrorCode.Canceled && cancellationToken.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -49,6 +67,10 @@ internal sealed class InMemoryCallInterceptor(TwirpServiceDispatcher dispatcher,
             : ((TwirpMethod<TRequest, TResponse>)context.Method).ResponseParser.ParseFrom(body.Span);
     }
 
+    // The generated client's own wording for a call past its timeout, whoever noticed first.
+    private static TwirpException PastTimeout(TimeSpan timeout) =>
+        new(TwirpErrorCode.DeadlineExceeded, $"the call did not complete within its timeout of {timeout.TotalMilliseconds:0.###} ms", meta: null);
+
     private byte[] Encode(IMessage request, TwirpEncoding encoding)
     {
         if (encoding != TwirpEncoding.Json)
@@ -60,25 +82,34 @@ internal sealed class InMemoryCallInterceptor(TwirpServiceDispatcher dispatcher,
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task DispatchAsync(TwirpMethod method, TwirpClientCallContext client, InMemoryServerExchange exchange)
+    private async Task DispatchAsync(TwirpMethod method, TwirpClientCallContext client, InMemoryServerExchange exchange, CancellationToken callToken, CancellationTokenSource? deadline)
     {
-        await using var scope = services.CreateAsyncScope();
-        var headers = new HeaderDictionary();
-        foreach (var header in client.RequestHeaders)
+        try
         {
-            headers[header.Key] = header.Value;
+            await using var scope = services.CreateAsyncScope();
+            var headers = new HeaderDictionary();
+            foreach (var header in client.RequestHeaders)
+            {
+                headers[header.Key] = header.Value;
+            }
+            var context = new TwirpContext(method, callToken)
+            {
+                RequestServices = scope.ServiceProvider,
+                RequestHeaders = headers,
+                Deadline = client.Timeout is { } timeout ? DateTimeOffset.UtcNow + timeout : null,
+            };
+            await dispatcher.DispatchAsync(context, exchange).ConfigureAwait(false);
         }
-        var context = new TwirpContext(method, client.CancellationToken)
+        finally
         {
-            RequestServices = scope.ServiceProvider,
-            RequestHeaders = headers,
-        };
-        await dispatcher.DispatchAsync(context, exchange).ConfigureAwait(false);
+            // Only now: the handler may outlive the caller's wait, and its token must stay usable.
+            deadline?.Dispose();
+        }
     }
 }
 
 /// <summary>One in-memory call: the encoded request in, the encoded response or the error out.</summary>
-internal sealed class InMemoryServerExchange(byte[] request, TwirpEncoding encoding) : ITwirpServerExchange
+internal sealed class InMemoryServerExchange(byte[] request, TwirpEncoding encoding, CancellationToken deadline, CancellationToken caller) : ITwirpServerExchange
 {
     private readonly ArrayBufferWriter<byte> _response = new();
 
@@ -90,8 +121,8 @@ internal sealed class InMemoryServerExchange(byte[] request, TwirpEncoding encod
 
     public IBufferWriter<byte> ResponseBody => _response;
 
-    // No deadline travels in memory: a cancelled call is the caller going away.
-    public bool IsDeadlineExceeded => false;
+    /// <summary>Whether the call's timeout passed, rather than the caller cancelling (which fires the deadline's token too).</summary>
+    public bool IsDeadlineExceeded => deadline.IsCancellationRequested && !caller.IsCancellationRequested;
 
     public TwirpException? CheckRequest(TwirpContext context)
     {
