@@ -63,7 +63,7 @@ internal sealed class InMemoryCallInterceptor(TwirpServiceDispatcher dispatcher,
         }
         var body = exchange.Response;
         return context.Encoding == TwirpEncoding.Json
-            ? json.Parser.Parse<TResponse>(System.Text.Encoding.UTF8.GetString(body.Span))
+            ? json.Parse<TResponse>(body.Span)
             : ((TwirpMethod<TRequest, TResponse>)context.Method).ResponseParser.ParseFrom(body.Span);
     }
 
