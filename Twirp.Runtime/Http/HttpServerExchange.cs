@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -9,28 +8,74 @@ using Microsoft.AspNetCore.Http.Timeouts;
 
 namespace Twirp;
 
-/// <summary>A Twirp call carried by one HTTP request/response.</summary>
-internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServerExchange
+/// <summary>
+/// What a call carried by one HTTP request/response does the same in Twirp and Connect: reading the
+/// body under the size limit (inflating a gzip body under the same limit), releasing it, flushing the
+/// answer, telling a deadline from a departed client. The protocols differ in how they check a request
+/// and frame the answer (<see cref="TwirpHttpExchange"/>, <see cref="ConnectHttpExchange"/>).
+/// </summary>
+internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServerExchange
 {
     private ReadOnlySequence<byte> _body;
     private bool _holdingBody;
+    private PooledBufferWriter? _inflated;
 
-    public TwirpException? CheckRequest(TwirpContext context)
+    protected HttpContext HttpContext => httpContext;
+
+    /// <summary>Whether the request body (or, for a Connect GET, the message) is gzip; set by <see cref="CheckRequest"/>.</summary>
+    protected bool RequestIsGzip { get; set; }
+
+    public abstract TwirpException? CheckRequest(TwirpContext context);
+
+    // Not async itself: an uncompressed body (every Twirp call) costs no second state machine.
+    public virtual ValueTask<ReadOnlySequence<byte>> ReadRequestAsync(long? maxSize, CancellationToken cancellationToken) =>
+        RequestIsGzip ? ReadAndInflateAsync(maxSize, cancellationToken) : ReadBodyAsync(maxSize, cancellationToken);
+
+    private async ValueTask<ReadOnlySequence<byte>> ReadAndInflateAsync(long? maxSize, CancellationToken cancellationToken) =>
+        Inflate(await ReadBodyAsync(maxSize, cancellationToken).ConfigureAwait(false), maxSize);
+
+    public void ReleaseRequest()
     {
-        var request = httpContext.Request;
-        if (!TwirpBadRoutes.IsTwirpMethod(request.Method))
+        if (_holdingBody)
         {
-            return TwirpBadRoutes.Describe(httpContext, null, null);
+            _holdingBody = false;
+            httpContext.Request.BodyReader.AdvanceTo(_body.End);
+            _body = default;
         }
-        if (!TwirpContentTypes.TryParse(request.ContentType, out var encoding))
-        {
-            return TwirpBadRoutes.Create(httpContext, $"unexpected Content-Type: \"{request.ContentType}\"");
-        }
-        context.Encoding = encoding;
-        return null;
+        _inflated?.Dispose();
+        _inflated = null;
     }
 
-    public async ValueTask<ReadOnlySequence<byte>> ReadRequestAsync(long? maxSize, CancellationToken cancellationToken)
+    public bool HasStarted => httpContext.Response.HasStarted;
+
+    public abstract void StartResponse(TwirpEncoding encoding, int contentLength);
+
+    public abstract IBufferWriter<byte> ResponseBody { get; }
+
+    public virtual async ValueTask CompleteResponseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await httpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (HttpTransportFailure.Classify(httpContext, exception, readingRequest: false) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    public abstract ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken);
+
+    public virtual bool IsDeadlineExceeded =>
+        httpContext.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
+
+    public void Abort() => httpContext.Abort();
+
+    /// <summary>
+    /// Reads the whole body as it arrived, refusing it with <c>resource_exhausted</c> once more than
+    /// <paramref name="maxSize"/> bytes came; the buffer is held until <see cref="ReleaseRequest"/>.
+    /// </summary>
+    protected async ValueTask<ReadOnlySequence<byte>> ReadBodyAsync(long? maxSize, CancellationToken cancellationToken)
     {
         var request = httpContext.Request;
         if (maxSize is { } limit)
@@ -86,47 +131,15 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
         }
     }
 
-    public void ReleaseRequest()
+    /// <summary>
+    /// Inflates <paramref name="compressed"/> under <paramref name="maxSize"/>; the result is held until
+    /// <see cref="ReleaseRequest"/>. A bomb is refused once the limit is passed, never inflated whole.
+    /// </summary>
+    protected ReadOnlySequence<byte> Inflate(ReadOnlySequence<byte> compressed, long? maxSize)
     {
-        if (_holdingBody)
-        {
-            _holdingBody = false;
-            httpContext.Request.BodyReader.AdvanceTo(_body.End);
-            _body = default;
-        }
+        _inflated = HttpCompression.Inflate(compressed, maxSize, static limit => RefuseInflated(limit));
+        return new ReadOnlySequence<byte>(_inflated.WrittenMemory);
     }
-
-    public bool HasStarted => httpContext.Response.HasStarted;
-
-    public void StartResponse(TwirpEncoding encoding, int contentLength)
-    {
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = TwirpContentTypes.For(encoding);
-        response.ContentLength = contentLength;
-    }
-
-    public IBufferWriter<byte> ResponseBody => httpContext.Response.BodyWriter;
-
-    public async ValueTask CompleteResponseAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await httpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (HttpTransportFailure.Classify(httpContext, exception, readingRequest: false) is { } error)
-        {
-            throw error;
-        }
-    }
-
-    public ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken) =>
-        TwirpHttp.WriteErrorAsync(httpContext, error, cancellationToken);
-
-    public bool IsDeadlineExceeded =>
-        httpContext.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
-
-    public void Abort() => httpContext.Abort();
 
     /// <summary>
     /// Refuses a body over the limit. The rest of it is never read, so the connection closes after the
@@ -141,4 +154,8 @@ internal sealed class HttpServerExchange(HttpContext httpContext) : ITwirpServer
         var message = limit is { } bytes ? $"request body too large: the limit is {bytes} bytes" : "request body too large";
         return new TwirpException(TwirpErrorCode.ResourceExhausted, message, meta: null, cause);
     }
+
+    // The compressed body was read whole, so the connection stays usable.
+    private static TwirpException RefuseInflated(long limit) =>
+        TwirpException.ResourceExhausted($"request body too large once decompressed: the limit is {limit} bytes");
 }

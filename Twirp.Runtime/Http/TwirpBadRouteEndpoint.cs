@@ -16,6 +16,8 @@ internal sealed class TwirpBadRouteEndpoint(TwirpRouteRegistry.Scope scope, ILog
     {
         var routePath = "/" + (httpContext.GetRouteValue(TwirpRouteRegistry.CatchAllParameter) as string);
         scope.TryMatch(routePath, out var service, out var actualPrefix);
-        return TwirpBadRoutes.AnswerAsync(httpContext, service, TwirpBadRoutes.Describe(httpContext, actualPrefix, service?.PathPrefix), service?.Logger ?? logger);
+        var isConnect = TwirpProtocolDetection.IsConnect(httpContext.Request);
+        return TwirpBadRoutes.AnswerAsync(httpContext, isConnect, service, TwirpBadRoutes.Describe(httpContext, isConnect, actualPrefix, service?.PathPrefix),
+            service?.Logger ?? logger);
     }
 }

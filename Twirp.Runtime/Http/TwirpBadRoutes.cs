@@ -16,11 +16,14 @@ internal static class TwirpBadRoutes
     /// <summary>Only <c>POST</c>, compared as Twirp Go does: case-sensitively (<c>post</c> is a bad route).</summary>
     public static bool IsTwirpMethod(string method) => string.Equals(method, HttpMethods.Post, StringComparison.Ordinal);
 
-    /// <summary>The <c>bad_route</c> Twirp Go answers, checked in its order: HTTP method, prefix, then path.</summary>
-    public static TwirpException Describe(HttpContext httpContext, string? actualPrefix, string? expectedPrefix)
+    /// <summary>
+    /// The <c>bad_route</c> Twirp Go answers, checked in its order: HTTP method, prefix, then path. A
+    /// Connect request is not held to Twirp's POST: a path no method answers is its only fault.
+    /// </summary>
+    public static TwirpException Describe(HttpContext httpContext, bool isConnect, string? actualPrefix, string? expectedPrefix)
     {
         var request = httpContext.Request;
-        if (!IsTwirpMethod(request.Method))
+        if (!isConnect && !IsTwirpMethod(request.Method))
         {
             return Create(httpContext, $"unsupported method \"{request.Method}\" (only POST is allowed)");
         }
@@ -36,28 +39,36 @@ internal static class TwirpBadRoutes
         TwirpException.BadRoute(message, httpContext.Request.Method, FullPath(httpContext.Request));
 
     /// <summary>
-    /// Answers <paramref name="badRoute"/>: through <paramref name="service"/>'s hooks when the path names
+    /// Answers <paramref name="badRoute"/> in the request's protocol (Twirp's 404 <c>bad_route</c>, or
+    /// Connect's 404 <c>unimplemented</c>): through <paramref name="service"/>'s hooks when the path names
     /// one, else directly (no service to attribute the request to).
     /// </summary>
-    public static Task AnswerAsync(HttpContext httpContext, TwirpServiceRuntime? service, TwirpException badRoute, ILogger logger)
+    public static Task AnswerAsync(HttpContext httpContext, bool isConnect, TwirpServiceRuntime? service, TwirpException badRoute, ILogger logger)
     {
         TwirpHttpLog.BadRoute(logger, httpContext.Request.Method, FullPath(httpContext.Request), badRoute.Message);
         if (service is null)
         {
-            return AnswerWithoutServiceAsync(httpContext, badRoute);
+            return AnswerWithoutServiceAsync(httpContext, isConnect, badRoute);
         }
-        return service.Errors.AnswerBadRouteAsync(httpContext.CreateTwirpContext(method: null, service.Definition), new HttpServerExchange(httpContext), badRoute);
+        if (isConnect)
+        {
+            var context = httpContext.CreateTwirpContext(method: null, service.Definition, TwirpProtocol.Connect, httpContext.RequestAborted, deadline: null);
+            return service.Errors.AnswerBadRouteAsync(context, new ConnectHttpExchange(httpContext, deadline: null, timeoutError: null), badRoute);
+        }
+        return service.Errors.AnswerBadRouteAsync(httpContext.CreateTwirpContext(method: null, service.Definition), new TwirpHttpExchange(httpContext), badRoute);
     }
 
     // The path the client sent, mount point (PathBase) included, as Twirp Go reports it.
     private static string FullPath(HttpRequest request) => (request.PathBase + request.Path).Value ?? "/";
 
-    private static async Task AnswerWithoutServiceAsync(HttpContext httpContext, TwirpException badRoute)
+    private static async Task AnswerWithoutServiceAsync(HttpContext httpContext, bool isConnect, TwirpException badRoute)
     {
         var telemetry = TwirpServerTelemetry.StartUnrouted(httpContext.Request.Headers);
         try
         {
-            await TwirpHttp.WriteErrorAsync(httpContext, badRoute, CancellationToken.None).ConfigureAwait(false);
+            await (isConnect
+                ? ConnectHttp.WriteErrorAsync(httpContext, badRoute, trailers: null, CancellationToken.None)
+                : TwirpHttp.WriteTwirpErrorAsync(httpContext, badRoute, CancellationToken.None)).ConfigureAwait(false);
         }
         finally
         {

@@ -15,12 +15,21 @@ public static class TwirpContextHttpExtensions
         return context.GetFeature<HttpContext>();
     }
 
-    /// <summary>A context for a call carried by <paramref name="httpContext"/>: its headers, abort token, request services.</summary>
-    internal static TwirpContext CreateTwirpContext(this HttpContext httpContext, TwirpMethod? method, TwirpServiceDefinition service)
+    /// <summary>A Twirp call carried by <paramref name="httpContext"/>: its headers, abort token, request services.</summary>
+    internal static TwirpContext CreateTwirpContext(this HttpContext httpContext, TwirpMethod? method, TwirpServiceDefinition service) =>
+        httpContext.CreateTwirpContext(method, service, TwirpProtocol.Twirp, httpContext.RequestAborted, deadline: null);
+
+    /// <summary>
+    /// A call carried by <paramref name="httpContext"/> in <paramref name="protocol"/>: its headers, request
+    /// services, and <paramref name="cancellationToken"/> (the abort token, or one that the call's own
+    /// deadline also cancels).
+    /// </summary>
+    internal static TwirpContext CreateTwirpContext(this HttpContext httpContext, TwirpMethod? method, TwirpServiceDefinition service,
+        TwirpProtocol protocol, System.Threading.CancellationToken cancellationToken, System.DateTimeOffset? deadline)
     {
         var context = method is not null
-            ? new TwirpContext(method, httpContext.RequestAborted) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers }
-            : new TwirpContext(service, httpContext.RequestAborted) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers };
+            ? new TwirpContext(method, cancellationToken) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers, Protocol = protocol, Deadline = deadline }
+            : new TwirpContext(service, cancellationToken) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers, Protocol = protocol, Deadline = deadline };
         context.SetRequestServicesSource(static state => ((HttpContext)state).RequestServices, httpContext);
         context.SetFeature(httpContext);
         return context;

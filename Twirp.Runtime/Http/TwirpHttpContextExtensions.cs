@@ -9,9 +9,10 @@ namespace Microsoft.AspNetCore.Http;
 public static class TwirpHttpContextExtensions
 {
     /// <summary>
-    /// Answers with <paramref name="error"/> as a Twirp error: its HTTP status, <c>application/json</c>
-    /// and the <c>{"code","msg","meta"}</c> body. For example in
-    /// <c>RateLimiterOptions.OnRejected</c>, so a rejected Twirp call gets <c>resource_exhausted</c>.
+    /// Answers with <paramref name="error"/> in the protocol the request speaks: for a Twirp call its
+    /// HTTP status, <c>application/json</c> and the <c>{"code","msg","meta"}</c> body; for a Connect call
+    /// Connect's status and <c>{"code","message","details"}</c> body. For example in
+    /// <c>RateLimiterOptions.OnRejected</c>, so a rejected call gets <c>resource_exhausted</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The response has already started.</exception>
     public static Task WriteTwirpErrorAsync(this HttpContext httpContext, TwirpException error, CancellationToken cancellationToken = default)

@@ -1,10 +1,14 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 
 namespace Twirp;
 
-/// <summary>The HTTP binding of one method: an endpoint's request delegate over the transport-neutral invoker.</summary>
+/// <summary>
+/// The HTTP binding of one method: an endpoint's request delegate over the transport-neutral invoker,
+/// answering Twirp and Connect callers alike (<see cref="TwirpProtocolDetection"/> tells them apart).
+/// </summary>
 /// <param name="invoker">The method served.</param>
 /// <param name="spellings">
 /// The routes below the path prefix this endpoint answers, equal but for case: the one it is mapped
@@ -19,18 +23,32 @@ internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker, string[] spe
         // Routing matches literals case-insensitively; Twirp routes are case-sensitive, so
         // "/twirp/pkg.Echo/say" or "/TWIRP/pkg.Echo/Say" name no method: a bad route, whose context has no method.
         var path = httpContext.Request.Path.Value ?? string.Empty;
+        var isConnect = TwirpProtocolDetection.IsConnect(httpContext.Request);
         var routes = _routes;
         for (var i = 0; i < routes.Length; i++)
         {
             if (path.EndsWith(routes[i], StringComparison.Ordinal))
             {
-                return invoker.DispatchAsync(httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition), new HttpServerExchange(httpContext));
+                return isConnect
+                    ? DispatchConnectAsync(httpContext)
+                    : invoker.DispatchAsync(httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition), new TwirpHttpExchange(httpContext));
             }
         }
-        return AnswerBadRouteAsync(httpContext, path);
+        return AnswerBadRouteAsync(httpContext, path, isConnect);
     }
 
-    private Task AnswerBadRouteAsync(HttpContext httpContext, string path)
+    /// <summary>A Connect call: its <c>Connect-Timeout-Ms</c> becomes the call's deadline, cancelling its token.</summary>
+    private async Task DispatchConnectAsync(HttpContext httpContext)
+    {
+        var timeout = ConnectTimeout.Read(httpContext.Request, out var timeoutError);
+        using var deadline = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
+        deadline?.CancelAfter(timeout!.Value);
+        var context = httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition, TwirpProtocol.Connect,
+            deadline?.Token ?? httpContext.RequestAborted, DateTimeOffset.UtcNow + timeout);
+        await invoker.DispatchAsync(context, new ConnectHttpExchange(httpContext, deadline, timeoutError)).ConfigureAwait(false);
+    }
+
+    private Task AnswerBadRouteAsync(HttpContext httpContext, string path, bool isConnect)
     {
         var runtime = invoker.Runtime;
         // Only the prefix differs in case ("/TWIRP/pkg.Echo/Say"): Go names the expected prefix.
@@ -44,8 +62,8 @@ internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker, string[] spe
             }
         }
         var badRoute = actualPrefix is null
-            ? TwirpBadRoutes.Describe(httpContext, null, null)
-            : TwirpBadRoutes.Describe(httpContext, actualPrefix, runtime.PathPrefix);
-        return TwirpBadRoutes.AnswerAsync(httpContext, runtime, badRoute, runtime.Logger);
+            ? TwirpBadRoutes.Describe(httpContext, isConnect, null, null)
+            : TwirpBadRoutes.Describe(httpContext, isConnect, actualPrefix, runtime.PathPrefix);
+        return TwirpBadRoutes.AnswerAsync(httpContext, isConnect, runtime, badRoute, runtime.Logger);
     }
 }

@@ -20,6 +20,7 @@ public sealed class TwirpContext
     private Dictionary<object, object?>? _items;
     private IHeaderDictionary? _requestHeaders;
     private IHeaderDictionary? _responseHeaders;
+    private IHeaderDictionary? _responseTrailers;
     private IServiceProvider? _services;
 
     // The transport's services, fetched on first use: over HTTP reading HttpContext.RequestServices
@@ -92,6 +93,12 @@ public sealed class TwirpContext
     public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>
+    /// The protocol the caller speaks: <see cref="TwirpProtocol.Twirp"/>, or <see cref="TwirpProtocol.Connect"/>
+    /// when a Connect client called the same endpoint. Known from the first hook on; set by the transport.
+    /// </summary>
+    public TwirpProtocol Protocol { get; init; }
+
+    /// <summary>
     /// The encoding of the request, which the response uses too. Known once the request is routed
     /// (from the <c>RequestRouted</c> hook on); set by the transport in
     /// <see cref="ITwirpServerExchange.CheckRequest"/>.
@@ -143,6 +150,16 @@ public sealed class TwirpContext
         get => _responseHeaders ??= new HeaderDictionary();
         init => _responseHeaders = value;
     }
+
+    /// <summary>
+    /// Metadata to send after the answer, as gRPC and Connect trailers. Connect's unary protocol sends
+    /// them as <c>Trailer-</c>-prefixed response headers, with a success or an error; Twirp has no
+    /// trailers, so over Twirp they stay on the context. Allocated on first use.
+    /// </summary>
+    public IHeaderDictionary ResponseTrailers => _responseTrailers ??= new HeaderDictionary();
+
+    /// <summary>Whether anything was added to <see cref="ResponseTrailers"/>, without allocating them.</summary>
+    internal bool HasResponseTrailers => _responseTrailers is { Count: > 0 };
 
     /// <summary>Per-call state shared by hooks, interceptors and the handler; allocated on first use.</summary>
     public IDictionary<object, object?> Items => _items ??= new Dictionary<object, object?>();
