@@ -97,6 +97,17 @@ public class CompressionTests
         Assert.That(error.Response.Headers.GetValues("Accept-Encoding"), Is.EqualTo(new[] { "gzip, identity" }));
     }
 
+    // Conformance "Server Message Size / unary/request-exceeds-server-limit".
+    [Test]
+    public async Task Body_over_the_limit_is_resource_exhausted()
+    {
+        var request = ConnectServer.Post(ConnectServer.UpdatePath, new ProbeRequest { Payload = ByteString.CopyFrom(new byte[Limit + 10]) });
+
+        var error = await ConnectErrorBody.ReadAsync(await s_server.SendAsync(request));
+
+        Assert.That((error.Status, error.Code), Is.EqualTo((429, "resource_exhausted")));
+    }
+
     [Test]
     public async Task Body_that_is_not_gzip_is_invalid_argument()
     {

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Twirp.Runtime.Tests.ConnectProbe;
 
@@ -73,6 +74,27 @@ public class ConnectHooksTests
 
         Assert.That((connectError.Status, connectError.Code, connectError.Message), Is.EqualTo((500, "internal", "Internal error")));
         Assert.That((twirpError.Status, twirpError.Code, twirpError.Msg), Is.EqualTo((500, "internal", "Internal error")));
+    }
+
+    [Test]
+    public async Task Authorization_refusals_take_the_form_of_the_requests_protocol()
+    {
+        await using var server = await ConnectServer.StartAsync(
+            configureApp: app => { app.UseAuthentication(); app.UseAuthorization(); },
+            configureServices: services =>
+            {
+                services.AddAuthentication("Header").AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HeaderAuthHandler>("Header", null);
+                services.AddAuthorization();
+            });
+        var connect = new HttpRequestMessage(HttpMethod.Post, "/twirp/twirp.runtime.tests.Echo/Whisper") { Content = new StringContent("{}", null, "application/json") };
+        connect.Headers.Add("Connect-Protocol-Version", "1");
+        var twirp = new HttpRequestMessage(HttpMethod.Post, "/twirp/twirp.runtime.tests.Echo/Whisper") { Content = new StringContent("{}", null, "application/json") };
+
+        var connectError = await ConnectErrorBody.ReadAsync(await server.SendAsync(connect));
+        var twirpError = await TwirpErrorBody.ReadAsync(await server.SendAsync(twirp));
+
+        Assert.That((connectError.Status, connectError.Code), Is.EqualTo((401, "unauthenticated")));
+        Assert.That((twirpError.Status, twirpError.Code), Is.EqualTo((401, "unauthenticated")));
     }
 
     [Test]
