@@ -99,6 +99,7 @@ public sealed class ConsumerProjects
               <ItemGroup>
                 <PackageReference Include="Twirp.SourceGen" Version="{v}" />
                 <PackageReference Include="Twirp.Runtime" Version="{v}" />
+                <PackageReference Include="Twirp.OpenApi" Version="{v}" />
                 <PackageReference Include="Grpc.Tools" Version="{grpcTools}" PrivateAssets="all" />
               </ItemGroup>
               <ItemGroup>
@@ -164,6 +165,7 @@ public sealed class ConsumerProjects
             builder.Services.AddTwirp();
             var app = builder.Build();
             app.MapTwirp<HatService>();
+            app.MapTwirpOpenApi();
             app.Run();
 
             sealed class HatService : HaberdasherBase

@@ -4,7 +4,9 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Net;
+using System.Net.Http;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Threading.Tasks;
 using NUnit.Framework;
 using Twirp.Packaging.Tests.Infrastructure;
@@ -97,6 +99,7 @@ public class NuGetConsumerTests
     [TestCase("Twirp.Queue.Sqlite")]
     [TestCase("Twirp.Queue.PostgreSql")]
     [TestCase("Twirp.Testing")]
+    [TestCase("Twirp.OpenApi")]
     [Order(1)]
     public void Library_packages_carry_metadata_readme_and_symbols(string packageId)
     {
@@ -153,6 +156,21 @@ public class NuGetConsumerTests
         Assert.That(hat.Output, Does.Match(@"Made a \w+ [\w ]+, 11 inches\."));
         Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
         Assert.That(refused.Output, Does.Contain("invalid_argument: inches must be positive"));
+    }
+
+    [Test, Order(2)]
+    public async Task The_web_project_serves_the_OpenAPI_document_of_its_service_from_the_Twirp_OpenApi_package()
+    {
+        using var server = await StartWebAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+
+        using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/twirp.json"));
+
+        var root = document.RootElement;
+        Assert.That(root.GetProperty("openapi").GetString(), Does.StartWith("3.1"));
+        var operation = root.GetProperty("paths").GetProperty("/twirp/e2e.hats.Haberdasher/MakeHat").GetProperty("post");
+        Assert.That(operation.GetProperty("operationId").GetString(), Is.EqualTo("e2e.hats.Haberdasher.MakeHat"));
+        Assert.That(root.GetProperty("components").GetProperty("schemas").TryGetProperty("e2e.hats.Hat", out _), "the response message's schema");
     }
 
     [Test, Order(3)]
