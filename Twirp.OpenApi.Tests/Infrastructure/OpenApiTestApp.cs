@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using Google.Protobuf.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -55,7 +56,8 @@ public sealed class OpenApiTestApp : IAsyncDisposable
             .AddServiceOptions<KitchenSinkService>(options =>
             {
                 options.PathPrefix = "/kitchen";
-                options.Json = new TwirpJsonOptions { UseProtoNames = false };
+                // The Any in Everything holds a Tag in the generated client's round trip.
+                options.Json = new TwirpJsonOptions { UseProtoNames = false, TypeRegistry = TypeRegistry.FromMessages(Common.Tag.Descriptor) };
                 options.MaxRequestBodySize = 65536;
             }));
 
