@@ -54,8 +54,11 @@ public sealed partial class TwirpGenerator
             .Select(static (pair, _) => pair.Left)
             .WithTrackingName(StepNames.OpenApiServices);
 
+        // No generated service, no types: when a name captures a Twirp.OpenApi type every service is refused,
+        // and the types' file would not compile either.
         var types = models
-            .Select(static (result, _) => result.Types)
+            .Combine(generatedKeys)
+            .Select(static (pair, _) => pair.Right.Count == 0 ? OpenApiTypesModel.Empty : pair.Left.Types)
             .WithTrackingName(StepNames.OpenApiTypes);
 
         context.RegisterSourceOutput(services, static (output, service) =>

@@ -42,7 +42,8 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
         var references = context.CompilationProvider
             .Select(static (compilation, _) => new ReferencedRuntimes(
                 compilation.GetTypeByMetadataName(RuntimeMarkerTypes.Server) is not null,
-                compilation.GetTypeByMetadataName(RuntimeMarkerTypes.Client) is not null))
+                compilation.GetTypeByMetadataName(RuntimeMarkerTypes.Client) is not null,
+                compilation.GetTypeByMetadataName(RuntimeMarkerTypes.OpenApi) is not null))
             .WithTrackingName(StepNames.ReferencedRuntimes);
 
         var resolved = parsed.Collect()
@@ -103,7 +104,7 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
             }
             var compilation = ProtoCompilation.Create(inputs);
             diagnostics.AddRange(compilation.Diagnostics);
-            foreach (var (draft, model) in ServiceModelBuilder.Build(compilation, options, diagnostics))
+            foreach (var (draft, model) in ServiceModelBuilder.Build(compilation, options, references.HasOpenApi, diagnostics))
             {
                 services.Add(model);
                 required.Add(RequiredMessages.Of(draft, model));
@@ -136,7 +137,8 @@ public sealed partial class TwirpGenerator : IIncrementalGenerator
 
     private sealed record ParsedProto(ProtoFileModel File, ProtoFileMetadata Metadata);
 
-    private sealed record ReferencedRuntimes(bool HasServer, bool HasClient);
+    /// <param name="HasOpenApi">Twirp.OpenApi is referenced: the OpenAPI branch emits a class per service, named here with the others.</param>
+    private sealed record ReferencedRuntimes(bool HasServer, bool HasClient, bool HasOpenApi);
 
     /// <param name="Services">What the emitters see: nothing position-dependent, so line shifts re-emit nothing.</param>
     /// <param name="RequiredMessages">The message classes each service needs, with the rpcs' locations for TWIRP053.</param>

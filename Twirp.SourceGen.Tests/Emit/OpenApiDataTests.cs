@@ -76,4 +76,45 @@ public class OpenApiDataTests
 
         Assert.That(result.Results.Single().GeneratedSources.Select(s => s.HintName), Has.None.EndsWith(".TwirpOpenApi.g.cs"));
     }
+
+    [Test]
+    public void A_message_named_like_a_services_OpenApi_class_is_reported_at_the_service_when_Twirp_OpenApi_is_referenced()
+    {
+        var proto = new ProtoSource("/src/app/Protos/clash.proto", """
+            syntax = "proto3";
+            package clash;
+            message HatTwirpOpenApi {}
+            service Hat { rpc M(HatTwirpOpenApi) returns (HatTwirpOpenApi); }
+            service Other { rpc M(HatTwirpOpenApi) returns (HatTwirpOpenApi); }
+            """);
+
+        var (withOpenApi, _) = GeneratorHarness.Run(new[] { proto }, GeneratorHarness.CreateCompilation(new[] { OpenApiMarker }), Options);
+        var (without, _) = GeneratorHarness.Run(new[] { proto }, globalOptions: Options);
+
+        var diagnostic = withOpenApi.Diagnostics.Single();
+        Assert.That(diagnostic.Id, Is.EqualTo("TWIRP021"));
+        Assert.That(diagnostic.GetMessage(), Does.Contain("'Clash.HatTwirpOpenApi'").And.Contain("message 'clash.HatTwirpOpenApi'"));
+        Assert.That(diagnostic.Location.GetLineSpan().StartLinePosition.Line, Is.EqualTo(3), "reported at service Hat");
+        var hintNames = withOpenApi.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.That(hintNames, Has.None.StartWith("clash.Hat."), "neither the service nor its OpenAPI data");
+        Assert.That(hintNames, Does.Contain("clash.Other.TwirpOpenApi.g.cs"));
+        Assert.That(without.Diagnostics, Is.Empty, "without Twirp.OpenApi there is no such class to clash with");
+    }
+
+    [Test]
+    public void A_message_named_like_a_Twirp_OpenApi_type_in_its_namespace_stops_generation_with_a_diagnostic()
+    {
+        var proto = new ProtoSource("/src/app/Protos/capture.proto", """
+            syntax = "proto3";
+            package twirp.open_api;
+            message TwirpOpenApiMethod {}
+            service Hats { rpc M(TwirpOpenApiMethod) returns (TwirpOpenApiMethod); }
+            """);
+
+        var (result, _) = GeneratorHarness.Run(new[] { proto }, GeneratorHarness.CreateCompilation(new[] { OpenApiMarker }), Options);
+
+        Assert.That(result.Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { "TWIRP022" }));
+        Assert.That(result.Diagnostics.Single().GetMessage(), Does.Contain("'Twirp.OpenApi.TwirpOpenApiMethod'"));
+        Assert.That(result.Results.Single().GeneratedSources, Is.Empty);
+    }
 }

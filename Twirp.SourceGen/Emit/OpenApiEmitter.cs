@@ -13,7 +13,7 @@ internal static class OpenApiEmitter
 
     public static string HintName(OpenApiServiceModel service) => service.HintNamePrefix + ".TwirpOpenApi.g.cs";
 
-    public static string ClassName(OpenApiServiceModel service) => service.Name + "TwirpOpenApi";
+    public static string ClassName(OpenApiServiceModel service) => Resolution.GeneratedNames.OpenApiClassName(service.Name);
 
     public static string Emit(OpenApiServiceModel service) =>
         EmitHelpers.EmitFile(service.ProtoFilePath, service.CSharpNamespace, service, WriteService);
@@ -44,7 +44,6 @@ internal static class OpenApiEmitter
 
     public const string TypesHintName = "TwirpOpenApiTypes.g.cs";
 
-    private const string TypesNamespace = "Twirp.OpenApi.Generated";
 
     /// <summary>Messages or enums per method: a method per chunk keeps each one small enough to JIT quickly, however large the API.</summary>
     private const int ChunkSize = 100;
@@ -54,13 +53,13 @@ internal static class OpenApiEmitter
     /// registered by a module initializer and built on first use.
     /// </summary>
     public static string EmitTypes(OpenApiTypesModel types) =>
-        EmitHelpers.EmitFile("the .proto files", TypesNamespace, types, WriteTypes);
+        EmitHelpers.EmitFile("the .proto files", Resolution.GeneratedNames.OpenApiTypesNamespace, types, WriteTypes);
 
     private static void WriteTypes(SourceWriter writer, OpenApiTypesModel types)
     {
         writer.WriteLine("/// <summary>The messages and enums of the Twirp services' OpenAPI data, by proto full name.</summary>");
         writer.WriteLine(EmitHelpers.GeneratedCodeAttribute);
-        writer.OpenBlock("internal static class TwirpOpenApiTypes");
+        writer.OpenBlock("internal static class " + Resolution.GeneratedNames.OpenApiTypesClassName);
         writer.WriteLine("/// <summary>Makes the types known to Twirp.OpenApi when the assembly loads; they are built on first use.</summary>");
         writer.WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]");
         writer.WriteLine($"internal static void Register() => {Api}TwirpOpenApiServices.RegisterTypes(static () => Messages(), static () => Enums());");

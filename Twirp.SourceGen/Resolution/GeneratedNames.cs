@@ -61,6 +61,32 @@ internal sealed class GeneratedNames
         ("Twirp.TwirpException", false, true),
     };
 
+    /// <summary>Types outside the user's code that the OpenAPI data files name (Twirp.OpenApi's, and the one class all services share).</summary>
+    private static readonly string[] s_openApiReferencedTypes =
+    {
+        "System.Runtime.CompilerServices.ModuleInitializer",
+        "System.Runtime.CompilerServices.ModuleInitializerAttribute",
+        "System.Collections.Generic.List",
+        "Twirp.OpenApi.TwirpOpenApiServices",
+        "Twirp.OpenApi.TwirpOpenApiService",
+        "Twirp.OpenApi.TwirpOpenApiMethod",
+        "Twirp.OpenApi.TwirpOpenApiMessage",
+        "Twirp.OpenApi.TwirpOpenApiEnum",
+        "Twirp.OpenApi.TwirpOpenApiField",
+        "Twirp.OpenApi.TwirpOpenApiFieldType",
+        "Twirp.OpenApi.TwirpOpenApiCardinality",
+        OpenApiTypesNamespace + "." + OpenApiTypesClassName,
+    };
+
+    /// <summary>The namespace of the class that holds the messages and enums of every service's OpenAPI data.</summary>
+    internal const string OpenApiTypesNamespace = "Twirp.OpenApi.Generated";
+
+    /// <summary>The class that holds the messages and enums of every service's OpenAPI data, once per compilation.</summary>
+    internal const string OpenApiTypesClassName = "TwirpOpenApiTypes";
+
+    /// <summary>The class holding a service's OpenAPI data (its operations), beside its other generated classes.</summary>
+    internal static string OpenApiClassName(string serviceName) => serviceName + "TwirpOpenApi";
+
     private enum DeclarationKind : byte
     {
         Namespace,
@@ -79,6 +105,10 @@ internal sealed class GeneratedNames
         public bool IsNamespace => Kind is DeclarationKind.Namespace or DeclarationKind.ReferencedNamespace;
     }
 
+    private readonly bool _openApi;
+
+    private GeneratedNames(bool openApi) => _openApi = openApi;
+
     /// <summary>Every declared C# name, fully qualified without <c>global::</c> or <c>@</c>.</summary>
     private readonly Dictionary<string, Declaration> _declared = new(StringComparer.Ordinal);
     private readonly List<(Declaration Declaration, string CSharpName, string Captured)> _captures = new();
@@ -87,10 +117,11 @@ internal sealed class GeneratedNames
     /// Names <paramref name="drafts"/> and returns the models of those that can be generated, reporting
     /// the others. Deterministic: on a clash, the service listed first keeps its names.
     /// </summary>
+    /// <param name="openApi">Twirp.OpenApi is referenced: the services' OpenAPI classes and the types they name are declared too.</param>
     public static List<(ServiceDraft Draft, ServiceModel Model)> Assign(ProtoCompilation compilation, IReadOnlyList<bool> writesGrpcClasses, IReadOnlyList<ServiceDraft> drafts,
-        List<DiagnosticInfo> diagnostics)
+        bool openApi, List<DiagnosticInfo> diagnostics)
     {
-        var names = new GeneratedNames();
+        var names = new GeneratedNames(openApi);
         var server = false;
         var client = false;
         foreach (var draft in drafts)
@@ -101,6 +132,13 @@ internal sealed class GeneratedNames
         foreach (var (fullName, usedByServer, usedByClient) in s_referencedTypes)
         {
             if ((usedByServer && server) || (usedByClient && client))
+            {
+                names.DeclareReferencedType(fullName);
+            }
+        }
+        if (openApi && drafts.Count != 0)
+        {
+            foreach (var fullName in s_openApiReferencedTypes)
             {
                 names.DeclareReferencedType(fullName);
             }
@@ -213,7 +251,11 @@ internal sealed class GeneratedNames
     private bool TryDeclareService(ServiceDraft draft, List<DiagnosticInfo> diagnostics)
     {
         var prefix = draft.CSharpNamespace.Length == 0 ? string.Empty : draft.CSharpNamespace + ".";
-        var types = new List<string>(3) { draft.MethodsClassName };
+        var types = new List<string>(4) { draft.MethodsClassName };
+        if (_openApi)
+        {
+            types.Add(OpenApiClassName(draft.Name));
+        }
         if (draft.GenerateServer)
         {
             types.Add(draft.ServerClassName);

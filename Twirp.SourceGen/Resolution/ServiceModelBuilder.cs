@@ -18,8 +18,9 @@ internal static class ServiceModelBuilder
     /// <see cref="ProtoCompilation.Inputs"/> entry) asks for code, with the locations of the rpcs for the
     /// diagnostics reported once the compilation's message classes are known.
     /// </summary>
+    /// <param name="openApi">Twirp.OpenApi is referenced: each service also gets a <c>{Service}TwirpOpenApi</c> class.</param>
     public static List<(ServiceDraft Draft, ServiceModel Model)> Build(ProtoCompilation compilation, IReadOnlyList<GenerationOptions> options,
-        List<DiagnosticInfo> diagnostics)
+        bool openApi, List<DiagnosticInfo> diagnostics)
     {
         var writesGrpcClasses = new bool[compilation.Files.Count];
         var drafts = new List<ServiceDraft>();
@@ -33,7 +34,7 @@ internal static class ServiceModelBuilder
                 AddDrafts(file, options[i], compilation, drafts, diagnostics);
             }
         }
-        return GeneratedNames.Assign(compilation, writesGrpcClasses, drafts, diagnostics);
+        return GeneratedNames.Assign(compilation, writesGrpcClasses, drafts, openApi, diagnostics);
     }
 
     private static void AddDrafts(CompiledFile file, GenerationOptions options, ProtoCompilation compilation, List<ServiceDraft> drafts,

@@ -81,7 +81,7 @@ public class FrontEndBenchmarks
         var compilation = ProtoCompilation.Create(inputs);
         var options = new GenerationOptions[inputs.Count];
         Array.Fill(options, new GenerationOptions(Generate: true, IsInternal: false, GenerateServer: true, GenerateClient: true, WritesGrpcClasses: false));
-        return ServiceModelBuilder.Build(compilation, options, new List<DiagnosticInfo>()).Count;
+        return ServiceModelBuilder.Build(compilation, options, openApi: false, new List<DiagnosticInfo>()).Count;
     }
 
     [Benchmark]
