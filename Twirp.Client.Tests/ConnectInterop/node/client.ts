@@ -3,8 +3,9 @@
 //    "failures": [{code, message, details}], "sleep": {"millis": N, "timeoutMs": N}}
 // calls Echo, Query, Fail once per failure and Sleep once with a timeout, and prints one JSON line:
 //   {"echo": <JSON>, "query": <JSON>, "errors": [{code, message, details: [{type, value}]}], "sleep": {...}}
-import { create, fromJson, toJson } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { fromJson, toJson } from "@bufbuild/protobuf";
+import { ConnectError, createClient } from "@connectrpc/connect";
+import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { compressionGzip, createConnectTransport } from "@connectrpc/connect-node";
 import { ConnectInterop, EverythingSchema, FailRequestSchema } from "./gen/connect_interop_pb";
 import { registry } from "./registry";
@@ -74,7 +75,7 @@ function describe(error: unknown) {
     throw error;
   }
   return {
-    code: Code[error.code],
+    code: codeToString(error.code),
     message: error.rawMessage,
     details: error.details.map((detail) =>
       "desc" in detail
