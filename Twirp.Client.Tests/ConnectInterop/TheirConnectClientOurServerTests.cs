@@ -128,7 +128,7 @@ public sealed class OurConnectInteropService(OurConnectInteropService.Received r
         public ConcurrentQueue<Call> Calls { get; } = new();
     }
 
-    public static Task<KestrelApp> StartAsync(Received received, Action<WebApplication>? configure = null) =>
+    public static Task<KestrelApp> StartAsync(Received received, Action<WebApplication>? configure = null, Action<IServiceCollection>? configureServices = null) =>
         KestrelApp.StartAsync(
             app =>
             {
@@ -139,6 +139,7 @@ public sealed class OurConnectInteropService(OurConnectInteropService.Received r
             {
                 services.AddSingleton(received);
                 services.Configure<TwirpOptions>(o => o.Json.TypeRegistry = ConnectInteropMessages.Registry);
+                configureServices?.Invoke(services);
             });
 
     private void Record(string method, IMessage request, TwirpContext context) =>
