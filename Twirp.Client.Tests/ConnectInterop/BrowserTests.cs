@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -28,11 +27,7 @@ public class BrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        var script = Path.Combine(ConnectNodeProject.Directory, "dist", "page.js");
-        if (!File.Exists(script))
-        {
-            Assert.Fail($"{script} is missing; build Twirp.Client.Tests (ConnectInterop.targets bundles it with esbuild).");
-        }
+        var script = NodeProject.Connect.BuiltFile("dist/page.js");
         _pageHost = await KestrelApp.StartAsync(app =>
         {
             app.MapGet("/", () => Results.Content("<!doctype html><html><head><meta charset=\"utf-8\"><script type=\"module\" src=\"/page.js\"></script></head><body></body></html>", "text/html; charset=utf-8"));

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Text.Json;
 using System.Threading.Tasks;
 using NUnit.Framework;
@@ -31,14 +30,10 @@ public class BufCurlTests
 
     private Task<(int ExitCode, string Stdout, string Stderr)> BufCurlAsync(string method, string json)
     {
-        var schema = Path.Combine(ConnectNodeProject.Directory, "gen", "connect_interop.binpb");
-        if (!File.Exists(schema))
-        {
-            Assert.Fail($"{schema} is missing; build Twirp.Client.Tests (ConnectInterop.targets writes it with protoc).");
-        }
+        var schema = NodeProject.Connect.BuiltFile("gen/connect_interop.binpb");
         var url = new Uri(_server.BaseAddress, "twirp/twirp.connect.interop.ConnectInterop/" + method).ToString();
         string[] arguments = ["curl", "--protocol", "connect", "--schema", schema, "--data", json, url];
-        return NodeProcess.RunToolAsync(ConnectNodeProject.Directory, "buf", arguments);
+        return NodeProcess.RunToolAsync(NodeProject.Connect.Directory, "buf", arguments);
     }
 
     [Test]

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
 using Twirp.ConnectInterop;
+using Twirp.Client.Tests.Infrastructure;
 using Twirp.Testing;
 
 namespace Twirp.Client.Tests.ConnectInterop;
@@ -27,7 +28,7 @@ public class OurClientConnectNodeServerTests(TwirpEncoding encoding)
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _server = await ConnectNodeProject.StartServerAsync();
+        _server = await NodeProject.Connect.StartServerAsync();
         _wire = new WireLog { InnerHandler = new SocketsHttpHandler() };
         _http = new HttpClient(_wire) { BaseAddress = _server.BaseAddress, Timeout = NodeProcess.Deadline };
     }

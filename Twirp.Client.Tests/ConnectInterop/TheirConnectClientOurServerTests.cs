@@ -51,7 +51,7 @@ public class TheirConnectClientOurServerTests(TwirpEncoding encoding, bool httpG
             }).ToArray(),
             sleep = new { millis = 20_000, timeoutMs = 300 },
         };
-        _report = await ConnectNodeProject.RunAsync("client.ts", job);
+        _report = await NodeProject.Connect.RunAsync("client.ts", job);
     }
 
     [OneTimeTearDown]

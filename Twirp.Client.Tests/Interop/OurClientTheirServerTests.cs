@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using NUnit.Framework;
 using Twirp.Interop;
+using Twirp.Client.Tests.Infrastructure;
 using Twirp.Testing;
 
 namespace Twirp.Client.Tests.Interop;
@@ -18,7 +19,7 @@ public class OurClientTheirServerTests(TwirpEncoding encoding)
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _server = await NodeProject.StartServerAsync();
+        _server = await NodeProject.Twirp.StartServerAsync();
         _http = new System.Net.Http.HttpClient { BaseAddress = _server.BaseAddress, Timeout = NodeProcess.Deadline };
         _client = new InteropClient(_http, new TwirpClientOptions { Encoding = encoding });
     }

@@ -65,7 +65,7 @@ public class TheirClientOurServerTests(TwirpEncoding encoding)
                 meta = InteropMessages.MetaFor(code),
             }).ToArray(),
         };
-        _report = await NodeProject.RunAsync("client.ts", job);
+        _report = await NodeProject.Twirp.RunAsync("client.ts", job);
     }
 
     [OneTimeTearDown]
