@@ -2,6 +2,7 @@ using System;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -37,10 +38,7 @@ public class BrowserTests
         _server = await OurConnectInteropService.StartAsync(
             new OurConnectInteropService.Received(),
             app => app.UseCors(),
-            services => services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
-                .WithOrigins(pageOrigin)
-                .WithMethods("GET", "POST")
-                .WithHeaders("Content-Type", "Connect-Protocol-Version", "Connect-Timeout-Ms"))));
+            services => services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(pageOrigin).WithTwirpAndConnectHeaders())));
         _chromium = await Chromium.LaunchAsync();
     }
 
