@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
 using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Playwright;
 
@@ -32,9 +30,6 @@ internal static class Chromium
         "--disable-sync",
     ];
 
-    private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(10);
-    private static readonly SemaphoreSlim s_installGate = new(1, 1);
-
     /// <summary>
     /// Starts Playwright and a fresh headless Chromium (Playwright gives every launch a new, empty
     /// user-data-dir and deletes it on close). Dispose the result to close both.
@@ -64,95 +59,9 @@ internal static class Chromium
         }
     }
 
-    /// <summary>
-    /// Installs Debian's <c>chromium</c> package when <see cref="ExecutablePath"/> is missing. Test projects run
-    /// in parallel, so a lock file serializes the install across processes (apt's own locks would fail fast).
-    /// </summary>
-    public static async Task EnsureInstalledAsync()
-    {
-        if (File.Exists(ExecutablePath))
-        {
-            return;
-        }
-        await s_installGate.WaitAsync();
-        try
-        {
-            using var machineLock = await AcquireMachineLockAsync();
-            if (File.Exists(ExecutablePath))
-            {
-                return;
-            }
-            if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get"))
-            {
-                throw new InvalidOperationException(
-                    $"Browser tests need Chromium at {ExecutablePath}; this is not a Debian-like system with apt-get, so install it yourself.");
-            }
-            if (Environment.UserName != "root")
-            {
-                throw new InvalidOperationException(
-                    $"Browser tests need Chromium at {ExecutablePath}. Install it once with `sudo apt-get update && sudo apt-get install -y chromium`, or run the tests as root (as CI does) to have them install it.");
-            }
-            var deadline = DateTime.UtcNow + s_installTimeout;
-            await RunAptAsync("update", deadline);
-            await RunAptAsync("install -y --no-install-recommends chromium", deadline);
-            if (!File.Exists(ExecutablePath))
-            {
-                throw new InvalidOperationException($"apt-get installed chromium, but {ExecutablePath} is still missing.");
-            }
-        }
-        finally
-        {
-            s_installGate.Release();
-        }
-    }
-
-    private static async Task<FileStream> AcquireMachineLockAsync()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "twirp-tests-chromium-install.lock");
-        var deadline = DateTime.UtcNow + s_installTimeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-            }
-        }
-    }
-
-    private static async Task RunAptAsync(string arguments, DateTime deadline)
-    {
-        var start = new ProcessStartInfo("apt-get", $"-o DPkg::Lock::Timeout=120 -q {arguments}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var remaining = deadline - DateTime.UtcNow;
-        using var timeout = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException(
-                $"`apt-get {arguments}` did not finish within {s_installTimeout.TotalMinutes:0} minutes; install Chromium with `apt-get install -y chromium`.");
-        }
-        if (process.ExitCode != 0)
-        {
-            var output = await stdout + await stderr;
-            throw new InvalidOperationException(
-                $"`apt-get {arguments}` failed (exit code {process.ExitCode}); browser tests need Chromium at {ExecutablePath}.{Environment.NewLine}{output}");
-        }
-    }
+    /// <summary>Installs Debian's <c>chromium</c> package when <see cref="ExecutablePath"/> is missing.</summary>
+    public static Task EnsureInstalledAsync() =>
+        AptPackages.EnsureInstalledAsync(() => File.Exists(ExecutablePath), $"Browser tests need Chromium at {ExecutablePath}", "chromium");
 }
 
 /// <summary>A launched Chromium and the Playwright driver behind it; disposing closes both.</summary>
