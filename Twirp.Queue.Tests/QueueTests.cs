@@ -315,7 +315,10 @@ public class QueueTests(StoreKind kind)
     [Test]
     public async Task Progress_counts_each_state_and_the_age_of_the_oldest_ready_task_and_pruning_removes_finished_tasks()
     {
-        await using var workers = new Workers(_store.CreateQueue(o => o.Retention = TimeSpan.Zero));
+        // The consumers prune on their own schedule (the first time when they start); only this separate
+        // instance keeps nothing, so the explicit PruneAsync below is the one that finds the finished task.
+        await using var workers = new Workers(_store.CreateQueue());
+        await using var pruner = _store.CreateQueue(o => o.Retention = TimeSpan.Zero);
         var consumer = await workers.StartAsync("p");
         await workers.StopAsync(consumer, TimeSpan.FromSeconds(5));
         await workers.Queue.EnqueueBatchAsync(HaberdasherTwirp.MakeHat, [new Size { Inches = 1 }, new Size { Inches = -1 }]);
@@ -330,7 +333,7 @@ public class QueueTests(StoreKind kind)
         await workers.StartAsync("p");
         Assert.That(await Eventually.HoldsAsync(async () => await ProgressAsync(workers.Queue, "p") is { Done: 1, Dead: 1, Pending: 1 }, Patience), Is.True);
         await Task.Delay(20);
-        Assert.That(await workers.Queue.PruneAsync(), Is.EqualTo(1), "only the task every group finished goes");
+        Assert.That(await pruner.PruneAsync(), Is.EqualTo(1), "only the task every group finished goes");
         var pruned = await ProgressAsync(workers.Queue, "p");
         Assert.That((pruned.Done, pruned.Pending, pruned.Dead, pruned.OldestPendingAge), Is.EqualTo((0L, 1L, 1L, TimeSpan.Zero)));
     }
@@ -355,8 +358,10 @@ public class QueueTests(StoreKind kind)
     {
         await using var queue = _store.CreateQueue();
         await queue.MigrateAsync();
-        using var first = HatQueueProcess.Start(_store, "work", "--group", "c", "--concurrency", "2", "--verbose", "--poll-ms", "50");
-        using var second = HatQueueProcess.Start(_store, "work", "--group", "c", "--concurrency", "2", "--verbose", "--poll-ms", "50");
+        // Each hat takes 10 ms, so one process alone needs 1.5 s for the batch: long enough that the other one,
+        // polling every 50 ms, always gets a share however the machine schedules the two.
+        using var first = HatQueueProcess.Start(_store, "work", "--group", "c", "--concurrency", "2", "--verbose", "--poll-ms", "50", "--work-ms", "10");
+        using var second = HatQueueProcess.Start(_store, "work", "--group", "c", "--concurrency", "2", "--verbose", "--poll-ms", "50", "--work-ms", "10");
         Assert.That(await Eventually.HoldsAsync(async () => first.Output.Contains("started") && second.Output.Contains("started"), Patience), Is.True, first.Output + second.Output);
 
         var ids = await queue.EnqueueBatchAsync(HaberdasherTwirp.MakeHat, Enumerable.Range(1, 300).Select(i => new Size { Inches = 8 }));
