@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using NUnit.Framework;
 using Twirp.Client.Tests.Infrastructure;
 using Twirp.Example.Haberdasher;
@@ -205,6 +208,39 @@ public class TwirpClientErrorTests
         Assert.That(error.InnerException, Is.SameAs(refused));
     }
 
+    [TestCase(TwirpProtocol.Twirp)]
+    [TestCase(TwirpProtocol.Connect)]
+    public async Task Error_body_cut_off_by_the_server_is_internal_with_the_status_kept_and_the_transport_failure_as_cause(TwirpProtocol protocol)
+    {
+        // Real Kestrel sends the status, the headers and part of the body, and drops the connection once
+        // the client has the headers (an abort any earlier could discard them unsent).
+        var headersReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelApp.StartAsync(app =>
+            app.MapPost("/twirp/twirp.example.haberdasher.Haberdasher/MakeHat", async (HttpContext context) =>
+            {
+                context.Response.StatusCode = 503;
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = 1_000;
+                await context.Response.WriteAsync("{\"code\":\"unavailable\",\"msg\":\"");
+                await context.Response.Body.FlushAsync();
+                await headersReceived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                context.Abort();
+            }));
+        var hooked = new List<TwirpException>();
+        var options = new TwirpClientOptions { Protocol = protocol, Hooks = { new TwirpClientHooks { Error = (_, error) => { hooked.Add(error); return ValueTask.CompletedTask; } } } };
+        using var http = new HttpClient(new SignalOnHeaders(headersReceived) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = server.BaseAddress };
+        var client = new HaberdasherClient(http, options);
+
+        var error = Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size { Inches = 1 }));
+
+        Assert.That(error!.Code, Is.EqualTo(TwirpErrorCode.Internal));
+        Assert.That(error.Message, Does.StartWith("failed to read server error response body: "));
+        Assert.That(error.Meta, Is.EquivalentTo(new Dictionary<string, string> { ["status_code"] = "503" }));
+        Assert.That(error.InnerException, Is.InstanceOf<IOException>().Or.InstanceOf<HttpRequestException>());
+        Assert.That(error.Message, Does.EndWith(error.InnerException!.Message));
+        Assert.That(hooked, Is.EqualTo(new[] { error }));
+    }
+
     [Test]
     public void Cancelled_call_surfaces_as_OperationCanceledException_without_sending()
     {
@@ -252,6 +288,16 @@ public class TwirpClientErrorTests
 
         public override System.Threading.Tasks.ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             base.ReadAsync(buffer.Slice(0, Math.Min(buffer.Length, 7)), cancellationToken);
+    }
+
+    private sealed class SignalOnHeaders(TaskCompletionSource headersReceived) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            headersReceived.TrySetResult();
+            return response;
+        }
     }
 
     private sealed class BlockingHandler(TaskCompletionSource started) : HttpMessageHandler

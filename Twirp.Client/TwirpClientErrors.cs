@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -35,7 +36,16 @@ internal static class TwirpClientErrors
 
         // Cut at the limit rather than failed: an oversized error body (a proxy's HTML page) is still
         // reported with its status, and cannot be a valid error body anyway.
-        using var body = await TwirpResponseBody.ReadAsync(response.Content, maxBodySize, truncate: true, cancellationToken).ConfigureAwait(false);
+        TwirpResponseBody read;
+        try
+        {
+            read = await TwirpResponseBody.ReadAsync(response.Content, maxBodySize, truncate: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
+        {
+            return Unreadable(status, exception);
+        }
+        using var body = read;
         if (protocol == TwirpProtocol.Connect)
         {
             return FromConnectBody(status, response.ReasonPhrase, body);
@@ -76,6 +86,17 @@ internal static class TwirpClientErrors
         var error = new TwirpException(code, message, meta);
         return details.Count == 0 ? error : error.WithDetails(details.ToArray());
     }
+
+    /// <summary>
+    /// The connection broke while the error body was read (the server or a proxy cut it mid-body):
+    /// Twirp Go's client calls that <c>internal</c> "failed to read server error response body", on
+    /// either protocol, since no code was received. The status that did arrive stays in meta and the
+    /// transport's exception is the cause.
+    /// </summary>
+    private static TwirpException Unreadable(int status, Exception transportFailure) =>
+        new(TwirpErrorCode.Internal, "failed to read server error response body: " + transportFailure.Message,
+            new Dictionary<string, string>(1, StringComparer.Ordinal) { [StatusCodeMetaKey] = status.ToString(CultureInfo.InvariantCulture) },
+            transportFailure);
 
     /// <summary>Twirp Go's mapping of a status without a Twirp error body to a code.</summary>
     public static TwirpErrorCode CodeForIntermediaryStatus(int status) => status switch

@@ -12,8 +12,9 @@ namespace Twirp;
 /// </summary>
 /// <remarks>
 /// Order for one call: <see cref="RequestPrepared"/>, then either <see cref="ResponseReceived"/> or
-/// <see cref="Error"/>. Network failures and cancellation are .NET exceptions and reach no hook after
-/// <see cref="RequestPrepared"/>.
+/// <see cref="Error"/>. Every failure that ends as a <see cref="TwirpException"/> (network failures and
+/// cut-off bodies included) reaches <see cref="Error"/>; the caller's cancellation stays an
+/// <see cref="OperationCanceledException"/> and reaches no hook after <see cref="RequestPrepared"/>.
 /// </remarks>
 public sealed class TwirpClientHooks
 {
@@ -27,8 +28,8 @@ public sealed class TwirpClientHooks
     public Func<TwirpClientCallContext, HttpResponseMessage, ValueTask>? ResponseReceived { get; set; }
 
     /// <summary>
-    /// The call is about to throw this <see cref="TwirpException"/>: a non-200 response, or a body that
-    /// could not be decoded.
+    /// The call is about to throw this <see cref="TwirpException"/>: a non-200 response, a server that
+    /// could not be reached, or a body that could not be read or decoded.
     /// </summary>
     public Func<TwirpClientCallContext, TwirpException, ValueTask>? Error { get; set; }
 }
