@@ -26,11 +26,11 @@ public class GeneratedClientTests
     {
         await using var app = await OpenApiTestApp.StartTestServicesAsync();
         _generate = await NodeTools.RunAsync("openapi-typescript",
-            $"\"{new Uri(app.BaseAddress, "/openapi/twirp.json")}\" --output generated/twirp.ts", TimeSpan.FromMinutes(1));
+            [new Uri(app.BaseAddress, "/openapi/twirp.json").ToString(), "--output", "generated/twirp.ts"], TimeSpan.FromMinutes(1));
         Assert.That(_generate.ExitCode, Is.Zero, _generate.Output);
-        _typeCheck = await NodeTools.RunAsync("tsc", "-p tsconfig.json", TimeSpan.FromMinutes(2));
+        _typeCheck = await NodeTools.RunAsync("tsc", ["-p", "tsconfig.json"], TimeSpan.FromMinutes(2));
         Assert.That(_typeCheck.ExitCode, Is.Zero, _typeCheck.Output);
-        var run = await NodeTools.RunAsync("tsx", $"roundtrip/kitchen-client.ts \"{app.BaseAddress}\"", TimeSpan.FromMinutes(1));
+        var run = await NodeTools.RunAsync("tsx", ["roundtrip/kitchen-client.ts", app.BaseAddress.ToString()], TimeSpan.FromMinutes(1));
         Assert.That(run.ExitCode, Is.Zero, run.Output);
         var report = run.Output.Split('\n').Single(line => line.StartsWith("REPORT ", StringComparison.Ordinal))["REPORT ".Length..];
         _calls = JsonNode.Parse(report)!.AsArray().Select(call => call!.AsObject()).ToList();

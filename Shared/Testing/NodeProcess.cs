@@ -16,7 +16,7 @@ namespace Twirp.Testing;
 /// </summary>
 public static class NodeProcess
 {
-    /// <summary>How long one script or tool may run.</summary>
+    /// <summary>How long one script or tool may run unless its caller gives another deadline.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     /// <summary>Starts <c>node --import tsx {script}</c> in <paramref name="directory"/> with redirected stdio.</summary>
@@ -43,7 +43,7 @@ public static class NodeProcess
     public static async Task<JsonElement> RunScriptAsync(string directory, string script, object input)
     {
         using var process = StartScript(directory, script);
-        var (exitCode, stdout, stderr) = await CompleteAsync(process, JsonSerializer.Serialize(input), $"node {script}");
+        var (exitCode, stdout, stderr) = await CompleteAsync(process, JsonSerializer.Serialize(input), $"node {script}", Deadline);
         if (exitCode != 0)
         {
             Assert.Fail($"node {script} exited with {exitCode}:\n{stderr}");
@@ -51,8 +51,11 @@ public static class NodeProcess
         return JsonDocument.Parse(stdout).RootElement.Clone();
     }
 
-    /// <summary>Runs <c>node_modules/.bin/{tool}</c> in <paramref name="directory"/>; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToolAsync(string directory, string tool, IEnumerable<string> arguments)
+    /// <summary>
+    /// Runs <c>node_modules/.bin/{tool}</c> in <paramref name="directory"/>; returns its exit code and
+    /// output. It is killed, and the test fails, after <paramref name="deadline"/> (default <see cref="Deadline"/>).
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToolAsync(string directory, string tool, IEnumerable<string> arguments, TimeSpan? deadline = null)
     {
         var path = Path.Combine(directory, "node_modules", ".bin", OperatingSystem.IsWindows() ? tool + ".cmd" : tool);
         if (!File.Exists(path))
@@ -72,8 +75,11 @@ public static class NodeProcess
             startInfo.ArgumentList.Add(argument);
         }
         startInfo.Environment["NO_COLOR"] = "1";
+        // Nothing leaves the machine: Redocly asks its server about updates and usage otherwise.
+        startInfo.Environment["REDOCLY_TELEMETRY"] = "off";
+        startInfo.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException(tool + " did not start");
-        return await CompleteAsync(process, stdin: string.Empty, tool);
+        return await CompleteAsync(process, stdin: string.Empty, tool, deadline ?? Deadline);
     }
 
     /// <summary>Kills <paramref name="process"/> and its children if it is still running.</summary>
@@ -93,9 +99,9 @@ public static class NodeProcess
         }
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> CompleteAsync(Process process, string stdin, string what)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> CompleteAsync(Process process, string stdin, string what, TimeSpan timeout)
     {
-        using var deadline = new CancellationTokenSource(Deadline);
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
             await process.StandardInput.WriteAsync(stdin);
@@ -107,7 +113,7 @@ public static class NodeProcess
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            Assert.Fail($"{what} did not finish within {Deadline.TotalSeconds} s");
+            Assert.Fail($"{what} did not finish within {timeout.TotalSeconds} s");
             throw;
         }
         finally

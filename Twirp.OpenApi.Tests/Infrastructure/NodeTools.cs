@@ -1,10 +1,10 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Threading.Tasks;
-using NUnit.Framework;
+using Twirp.Testing;
 
 namespace Twirp.OpenApi.Tests.Infrastructure;
 
@@ -16,37 +16,14 @@ public static class NodeTools
 
     public static string Directory { get; } = Path.Combine(ProjectDirectory, "node");
 
-    /// <summary>Runs <paramref name="tool"/> from <c>node_modules/.bin</c> in <c>node/</c>; killed after <paramref name="timeout"/>.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string tool, string arguments, TimeSpan timeout)
+    /// <summary>Runs <paramref name="tool"/> from <c>node_modules/.bin</c> in <c>node/</c> (<see cref="NodeProcess.RunToolAsync"/>); its stdout then stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string tool, IEnumerable<string> arguments, TimeSpan deadline)
     {
-        var path = Path.Combine(Directory, "node_modules", ".bin", tool);
-        if (!File.Exists(path))
-        {
-            Assert.Fail($"{path} is missing; build Twirp.OpenApi.Tests (node/OpenApiTools.targets runs npm ci).");
-        }
-        var start = new ProcessStartInfo(path, arguments)
-        {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["NO_COLOR"] = "1";
-        // Redocly asks its server about updates and usage otherwise: nothing leaves the machine.
-        start.Environment["REDOCLY_TELEMETRY"] = "off";
-        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var exited = process.WaitForExitAsync();
-        if (await Task.WhenAny(exited, Task.Delay(timeout)) != exited)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{tool} {arguments} did not finish within {timeout}.");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await NodeProcess.RunToolAsync(Directory, tool, arguments, deadline);
+        return (exitCode, stdout + stderr);
     }
 
     /// <summary>Lints an OpenAPI document with Redocly's recommended rules; returns the exit code and report.</summary>
     public static Task<(int ExitCode, string Output)> LintAsync(string documentPath) =>
-        RunAsync("redocly", $"lint \"{documentPath}\" --config redocly.yaml --format stylish --max-problems 50", TimeSpan.FromMinutes(2));
+        RunAsync("redocly", ["lint", documentPath, "--config", "redocly.yaml", "--format", "stylish", "--max-problems", "50"], TimeSpan.FromMinutes(2));
 }
