@@ -109,7 +109,7 @@ public abstract class TwirpClient
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        var call = _telemetry.Start(method);
+        var call = _telemetry.Start(method, context.Protocol);
         TResponse response;
         try
         {

@@ -26,7 +26,7 @@ public class TelemetryTests
 
     private static readonly double[] RecommendedBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-    /// <summary>Answers by size: a hat, a client error (not_found) or a server fault (an exception).</summary>
+    /// <summary>Answers by size: a hat, a client error (not_found, malformed) or a server fault (an exception).</summary>
     private sealed class Hatter(ILogger<Hatter> logger) : HaberdasherBase
     {
         public static Activity? SeenActivity { get; private set; }
@@ -38,6 +38,7 @@ public class TelemetryTests
             return request.Inches switch
             {
                 404 => throw new TwirpException(TwirpErrorCode.NotFound, "no such hat"),
+                400 => throw TwirpException.Malformed("a size the hatter cannot read"),
                 500 => throw new InvalidOperationException("the hat machine broke"),
                 _ => Task.FromResult(new Hat { Inches = request.Inches, Color = "red" }),
             };
@@ -304,9 +305,109 @@ public class TelemetryTests
             Assert.That(TagsOf(serverSpan)["rpc.method"], Is.EqualTo("_OTHER"));
             Assert.That(TagsOf(serverSpan)["rpc.method_original"], Is.EqualTo("/twirp/twirp.example.haberdasher.Haberdasher/MakeScarf"));
             Assert.That(TagsOf(serverSpan)["rpc.response.status_code"], Is.EqualTo("bad_route"));
+            Assert.That(TagsOf(serverSpan), Does.Not.ContainKey("error.type"), "bad_route is not on the server-fault list");
         });
         var point = telemetry.Points("rpc.server.call.duration").Single().Point;
         Assert.That(CapturedTelemetry.TagsOf(point)["rpc.method"], Is.EqualTo("_OTHER"));
+    }
+
+    [Test]
+    public async Task Connect_call_is_reported_as_connectrpc_by_client_and_server_spans_and_durations()
+    {
+        using var telemetry = new CapturedTelemetry(TwirpDiagnostics.ServerName, TwirpDiagnostics.ClientName);
+        await using var server = await TestServerApp.StartAsync(app => app.MapTwirp<Hatter>());
+        var client = new HaberdasherClient(server.CreateClient(), new TwirpClientOptions { Protocol = TwirpProtocol.Connect });
+
+        await client.MakeHatAsync(new Size { Inches = 7 });
+
+        var (clientSpan, serverSpan) = await telemetry.ClientAndServerSpansAsync();
+        var serverPoint = telemetry.Points("rpc.server.call.duration").Single().Point;
+        var clientPoint = telemetry.Points("rpc.client.call.duration").Single().Point;
+        Assert.Multiple(() =>
+        {
+            Assert.That(TagsOf(clientSpan), Is.EquivalentTo(new Dictionary<string, object?>
+            {
+                ["rpc.system.name"] = "connectrpc",
+                ["rpc.method"] = MakeHat,
+                ["server.address"] = "localhost",
+                ["server.port"] = 80,
+                ["rpc.response.status_code"] = "ok",
+            }));
+            Assert.That(TagsOf(serverSpan), Is.EquivalentTo(new Dictionary<string, object?>
+            {
+                ["rpc.system.name"] = "connectrpc",
+                ["rpc.method"] = MakeHat,
+                ["rpc.response.status_code"] = "ok",
+            }));
+            Assert.That(CapturedTelemetry.TagsOf(serverPoint)["rpc.system.name"], Is.EqualTo("connectrpc"));
+            Assert.That(CapturedTelemetry.TagsOf(clientPoint)["rpc.system.name"], Is.EqualTo("connectrpc"));
+        });
+    }
+
+    [Test]
+    public async Task The_same_server_reports_each_call_in_the_protocol_it_spoke()
+    {
+        using var telemetry = new CapturedTelemetry(TwirpDiagnostics.ServerName);
+        await using var server = await TestServerApp.StartAsync(app => app.MapTwirp<Hatter>());
+
+        await new HaberdasherClient(server.CreateClient()).MakeHatAsync(new Size { Inches = 7 });
+        await new HaberdasherClient(server.CreateClient(), new TwirpClientOptions { Protocol = TwirpProtocol.Connect }).MakeHatAsync(new Size { Inches = 7 });
+
+        var systems = (await telemetry.SpansAsync(2)).Select(span => TagsOf(span)["rpc.system.name"]);
+        Assert.That(systems, Is.EquivalentTo(new[] { "twirp", "connectrpc" }));
+        var series = telemetry.Points("rpc.server.call.duration").Select(p => CapturedTelemetry.TagsOf(p.Point)["rpc.system.name"]);
+        Assert.That(series, Is.EquivalentTo(new[] { "twirp", "connectrpc" }));
+    }
+
+    [Test]
+    public async Task Connect_errors_carry_connects_code_and_a_client_mistake_is_no_server_fault()
+    {
+        using var telemetry = new CapturedTelemetry(TwirpDiagnostics.ServerName, TwirpDiagnostics.ClientName);
+        await using var server = await TestServerApp.StartAsync(app => app.MapTwirp<Hatter>());
+        var client = new HaberdasherClient(server.CreateClient(), new TwirpClientOptions { Protocol = TwirpProtocol.Connect });
+
+        // The handler throws malformed, which Connect has no code for: it is sent as invalid_argument.
+        Assert.ThrowsAsync<TwirpException>(() => client.MakeHatAsync(new Size { Inches = 400 }));
+
+        var (clientSpan, serverSpan) = await telemetry.ClientAndServerSpansAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(TagsOf(clientSpan)["rpc.response.status_code"], Is.EqualTo("invalid_argument"));
+            Assert.That(TagsOf(clientSpan)["error.type"], Is.EqualTo("invalid_argument"));
+            Assert.That(clientSpan.Status, Is.EqualTo(ActivityStatusCode.Error));
+            Assert.That(TagsOf(serverSpan)["rpc.response.status_code"], Is.EqualTo("invalid_argument"));
+            Assert.That(TagsOf(serverSpan), Does.Not.ContainKey("error.type"));
+            Assert.That(serverSpan.Status, Is.EqualTo(ActivityStatusCode.Unset));
+        });
+    }
+
+    [TestCase("/twirp/twirp.example.haberdasher.Haberdasher/MakeScarf")]
+    [TestCase("/twirp/twirp.example.haberdasher.Milliner/MakeHat")]
+    public async Task Connect_request_naming_no_method_is_OTHER_unimplemented_and_a_server_fault(string path)
+    {
+        using var telemetry = new CapturedTelemetry(TwirpDiagnostics.ServerName);
+        await using var server = await TestServerApp.StartAsync(app => app.MapTwirp<Hatter>());
+        using var http = server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.Add("Connect-Protocol-Version", "1");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(404));
+        var serverSpan = (await telemetry.SpansAsync(1)).Single();
+        var point = telemetry.Points("rpc.server.call.duration").Single().Point;
+        Assert.Multiple(() =>
+        {
+            Assert.That(serverSpan.DisplayName, Is.EqualTo("connectrpc"), "{rpc.system.name} when the method is _OTHER");
+            Assert.That(TagsOf(serverSpan)["rpc.system.name"], Is.EqualTo("connectrpc"));
+            Assert.That(TagsOf(serverSpan)["rpc.method"], Is.EqualTo("_OTHER"));
+            // Connect's server list counts unimplemented as the server's failure; Twirp's bad_route is not.
+            Assert.That(TagsOf(serverSpan)["rpc.response.status_code"], Is.EqualTo("unimplemented"));
+            Assert.That(TagsOf(serverSpan)["error.type"], Is.EqualTo("unimplemented"));
+            Assert.That(serverSpan.Status, Is.EqualTo(ActivityStatusCode.Error));
+            Assert.That(CapturedTelemetry.TagsOf(point)["rpc.system.name"], Is.EqualTo("connectrpc"));
+            Assert.That(CapturedTelemetry.TagsOf(point)["error.type"], Is.EqualTo("unimplemented"));
+        });
     }
 
     [Test]

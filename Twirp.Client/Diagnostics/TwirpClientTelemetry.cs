@@ -34,8 +34,11 @@ internal sealed class TwirpClientTelemetry
 
     public static bool IsEnabled => Source.HasListeners() || CallDuration.Enabled;
 
-    /// <summary>Starts a call's span, which becomes <see cref="Activity.Current"/> so HttpClient propagates its context.</summary>
-    public TwirpClientCall Start(TwirpMethod method)
+    /// <summary>
+    /// Starts a call's span, which becomes <see cref="Activity.Current"/> so HttpClient propagates its
+    /// context. <paramref name="protocol"/> is the one the call speaks (an interceptor may not change it).
+    /// </summary>
+    public TwirpClientCall Start(TwirpMethod method, TwirpProtocol protocol)
     {
         Activity? activity = null;
         if (Source.HasListeners())
@@ -43,13 +46,13 @@ internal sealed class TwirpClientTelemetry
             // The attributes sampling may look at are given at creation, as the conventions ask.
             activity = Source.StartActivity(method.FullName, ActivityKind.Client, parentContext: default,
             [
-                new(RpcConventions.SystemName, RpcConventions.Twirp),
+                new(RpcConventions.SystemName, RpcConventions.SystemNameOf(protocol)),
                 new(RpcConventions.Method, method.FullName),
                 new(RpcConventions.ServerAddress, _serverAddress),
                 new(RpcConventions.ServerPort, _serverPort),
             ]);
         }
-        return new TwirpClientCall(method, activity, Stopwatch.GetTimestamp());
+        return new TwirpClientCall(method, protocol, activity, Stopwatch.GetTimestamp());
     }
 
     /// <summary>
@@ -84,7 +87,7 @@ internal sealed class TwirpClientTelemetry
         else if (failure is TwirpException twirpError)
         {
             // Every code a server answers (or the client decides on, e.g. an undecodable body) is a failed call.
-            statusCode = twirpError.Code.ToWireName();
+            statusCode = RpcConventions.StatusCodeOf(twirpError.Code, call.Protocol);
             errorType = statusCode;
         }
         else
@@ -114,7 +117,7 @@ internal sealed class TwirpClientTelemetry
         {
             var tags = new TagList
             {
-                { RpcConventions.SystemName, RpcConventions.Twirp },
+                { RpcConventions.SystemName, RpcConventions.SystemNameOf(call.Protocol) },
                 { RpcConventions.Method, call.Method.FullName },
                 { RpcConventions.ServerAddress, _serverAddress },
                 { RpcConventions.ServerPort, _serverPort },
@@ -133,9 +136,11 @@ internal sealed class TwirpClientTelemetry
 }
 
 /// <summary>One observed client call.</summary>
-internal readonly struct TwirpClientCall(TwirpMethod method, Activity? activity, long startTimestamp)
+internal readonly struct TwirpClientCall(TwirpMethod method, TwirpProtocol protocol, Activity? activity, long startTimestamp)
 {
     public TwirpMethod Method { get; } = method;
+
+    public TwirpProtocol Protocol { get; } = protocol;
 
     public Activity? Activity { get; } = activity;
 

@@ -25,16 +25,16 @@ internal static class TwirpServerTelemetry
     /// The context's metadata (request headers, a queued task's metadata) may carry the caller's trace
     /// context; it is only read when someone listens (reading it may create it).
     /// </summary>
-    public static TwirpServerCall Start(TwirpMethod? method, TwirpContext context) => Start(method, context, headers: null);
+    public static TwirpServerCall Start(TwirpMethod? method, TwirpContext context) => Start(method, context.Protocol, context, headers: null);
 
     /// <summary>Starts observing a request that reached no service, answered without a <see cref="TwirpContext"/>.</summary>
-    public static TwirpServerCall StartUnrouted(IHeaderDictionary headers) => Start(method: null, context: null, headers);
+    public static TwirpServerCall StartUnrouted(IHeaderDictionary headers, TwirpProtocol protocol) => Start(method: null, protocol, context: null, headers);
 
-    private static TwirpServerCall Start(TwirpMethod? method, TwirpContext? context, IHeaderDictionary? headers)
+    private static TwirpServerCall Start(TwirpMethod? method, TwirpProtocol protocol, TwirpContext? context, IHeaderDictionary? headers)
     {
-        var activity = Source.HasListeners() ? StartActivity(method, headers ?? context!.RequestHeaders) : null;
+        var activity = Source.HasListeners() ? StartActivity(method, protocol, headers ?? context!.RequestHeaders) : null;
         var startTimestamp = activity is not null || CallDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-        return new TwirpServerCall(method, activity, startTimestamp);
+        return new TwirpServerCall(method, protocol, activity, startTimestamp);
     }
 
     /// <summary>Ends the span and records the duration, with the call's answer: success when <paramref name="error"/> is null.</summary>
@@ -44,10 +44,8 @@ internal static class TwirpServerTelemetry
         {
             return;
         }
-        var statusCode = error is null ? RpcConventions.Ok : error.Code.ToWireName();
-        // As the conventions' gRPC page does for servers: only codes that mean the server failed are
-        // errors; a client's mistake (not_found, invalid_argument) is a correct answer.
-        var errorType = error is not null && IsServerFault(error.Code) ? statusCode : null;
+        var statusCode = error is null ? RpcConventions.Ok : RpcConventions.StatusCodeOf(error.Code, call.Protocol);
+        var errorType = error is not null && RpcConventions.IsServerFault(error.Code, call.Protocol) ? statusCode : null;
         if (call.Activity is { } activity)
         {
             if (activity.IsAllDataRequested)
@@ -70,7 +68,7 @@ internal static class TwirpServerTelemetry
         {
             var tags = new TagList
             {
-                { RpcConventions.SystemName, RpcConventions.Twirp },
+                { RpcConventions.SystemName, RpcConventions.SystemNameOf(call.Protocol) },
                 { RpcConventions.Method, call.Method?.FullName ?? RpcConventions.OtherMethod },
                 { RpcConventions.ResponseStatusCode, statusCode },
             };
@@ -82,11 +80,7 @@ internal static class TwirpServerTelemetry
         }
     }
 
-    /// <summary>The Twirp counterparts of the gRPC codes the conventions count as server errors.</summary>
-    public static bool IsServerFault(TwirpErrorCode code) => code is TwirpErrorCode.Unknown or TwirpErrorCode.DeadlineExceeded
-        or TwirpErrorCode.Unimplemented or TwirpErrorCode.Internal or TwirpErrorCode.Unavailable or TwirpErrorCode.DataLoss;
-
-    private static Activity? StartActivity(TwirpMethod? method, IHeaderDictionary metadata)
+    private static Activity? StartActivity(TwirpMethod? method, TwirpProtocol protocol, IHeaderDictionary metadata)
     {
         var parent = default(ActivityContext);
         var current = Activity.Current;
@@ -112,13 +106,14 @@ internal static class TwirpServerTelemetry
             }
         }
 
+        var systemName = RpcConventions.SystemNameOf(protocol);
         KeyValuePair<string, object?>[] tags =
         [
-            new(RpcConventions.SystemName, RpcConventions.Twirp),
+            new(RpcConventions.SystemName, systemName),
             new(RpcConventions.Method, method?.FullName ?? RpcConventions.OtherMethod),
         ];
         // Named {rpc.method}, or {rpc.system.name} when the method is _OTHER, as the conventions ask.
-        var activity = Source.StartActivity(method?.FullName ?? RpcConventions.Twirp, ActivityKind.Server, parent, tags);
+        var activity = Source.StartActivity(method?.FullName ?? systemName, ActivityKind.Server, parent, tags);
         if (activity is null && detached)
         {
             Activity.Current = current;
@@ -142,9 +137,11 @@ internal static class TwirpServerTelemetry
 }
 
 /// <summary>One observed server call: <see cref="StartTimestamp"/> is 0 when nobody listens.</summary>
-internal readonly struct TwirpServerCall(TwirpMethod? method, Activity? activity, long startTimestamp)
+internal readonly struct TwirpServerCall(TwirpMethod? method, TwirpProtocol protocol, Activity? activity, long startTimestamp)
 {
     public TwirpMethod? Method { get; } = method;
+
+    public TwirpProtocol Protocol { get; } = protocol;
 
     public Activity? Activity { get; } = activity;
 

@@ -63,7 +63,7 @@ internal static class TwirpBadRoutes
 
     private static async Task AnswerWithoutServiceAsync(HttpContext httpContext, bool isConnect, TwirpException badRoute)
     {
-        var telemetry = TwirpServerTelemetry.StartUnrouted(httpContext.Request.Headers);
+        var telemetry = TwirpServerTelemetry.StartUnrouted(httpContext.Request.Headers, isConnect ? TwirpProtocol.Connect : TwirpProtocol.Twirp);
         try
         {
             await (isConnect
