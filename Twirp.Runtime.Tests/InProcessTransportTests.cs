@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,66 +7,18 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Twirp.Runtime.Tests.Echo;
+using Twirp.Testing;
 
 namespace Twirp.Runtime.Tests;
 
 /// <summary>
-/// A transport without HTTP: request bytes in, response bytes or an error out. Proves the dispatcher
-/// serves a service with nothing but <see cref="ITwirpServerExchange"/>.
+/// Twirp.Testing's in-memory exchange is a transport without HTTP: request bytes in, response bytes or
+/// an error out. These prove the dispatcher serves a service with nothing but <see cref="ITwirpServerExchange"/>.
 /// </summary>
-public sealed class InMemoryExchange(byte[] request, TwirpEncoding encoding) : ITwirpServerExchange
-{
-    /// <summary>Set by a test to say the call's cancellation is its deadline passing.</summary>
-    public bool DeadlinePassed { get; set; }
-
-    private readonly ArrayBufferWriter<byte> _response = new();
-
-    public TwirpException? Error { get; private set; }
-
-    public byte[] Response => _response.WrittenSpan.ToArray();
-
-    public bool HasStarted { get; private set; }
-
-    public IBufferWriter<byte> ResponseBody => _response;
-
-    public TwirpException? CheckRequest(TwirpContext context)
-    {
-        context.Encoding = encoding;
-        return null;
-    }
-
-    public ValueTask<ReadOnlySequence<byte>> ReadRequestAsync(long? maxSize, CancellationToken cancellationToken) =>
-        request.Length > maxSize
-            ? throw TwirpException.ResourceExhausted("too large")
-            : new(new ReadOnlySequence<byte>(request));
-
-    public void ReleaseRequest()
-    {
-    }
-
-    public void StartResponse(TwirpEncoding responseEncoding, int contentLength)
-    {
-    }
-
-    public ValueTask CompleteResponseAsync(CancellationToken cancellationToken)
-    {
-        HasStarted = true;
-        return default;
-    }
-
-    public ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken)
-    {
-        Error = error;
-        return default;
-    }
-
-    public bool IsDeadlineExceeded => DeadlinePassed;
-
-    public void Abort() => throw new InvalidOperationException("nothing to abort in memory");
-}
-
 public class InProcessTransportTests
 {
+    private static InMemoryServerExchange Exchange(byte[] request, TwirpEncoding encoding) => new(request, encoding, deadline: default, caller: default);
+
     private static (TwirpServiceDispatcher Dispatcher, ServiceProvider Services, List<string> Hooks) Build()
     {
         var hooks = new List<string>();
@@ -89,13 +40,13 @@ public class InProcessTransportTests
         var (dispatcher, services, hooks) = Build();
         await using var _ = services;
         await using var scope = services.CreateAsyncScope();
-        var exchange = new InMemoryExchange(new EchoRequest { Text = "in process" }.ToByteArray(), TwirpEncoding.Protobuf);
+        var exchange = Exchange(new EchoRequest { Text = "in process" }.ToByteArray(), TwirpEncoding.Protobuf);
         var context = new TwirpContext(dispatcher.FindMethod("Say")!) { RequestServices = scope.ServiceProvider };
 
         await dispatcher.DispatchAsync(context, exchange);
 
         Assert.That(exchange.Error, Is.Null);
-        Assert.That(EchoResponse.Parser.ParseFrom(exchange.Response).Text, Is.EqualTo("in process"));
+        Assert.That(EchoResponse.Parser.ParseFrom(exchange.Response.Span).Text, Is.EqualTo("in process"));
         Assert.That(context.GetHttpContext(), Is.Null);
         Assert.That(context.ResponseHeaders["X-Echo"].ToString(), Is.EqualTo("yes"), "headers are kept on the context");
         Assert.That(hooks, Is.EqualTo(new[] { "routed", "sent:ok" }));
@@ -106,7 +57,7 @@ public class InProcessTransportTests
     {
         var (dispatcher, services, hooks) = Build();
         await using var _ = services;
-        var exchange = new InMemoryExchange("{\"text\":\"error:out_of_range\"}"u8.ToArray(), TwirpEncoding.Json);
+        var exchange = Exchange("{\"text\":\"error:out_of_range\"}"u8.ToArray(), TwirpEncoding.Json);
         var context = new TwirpContext(EchoTwirp.Say) { RequestServices = services.CreateScope().ServiceProvider };
 
         await dispatcher.DispatchAsync(context, exchange);
@@ -126,7 +77,11 @@ public class InProcessTransportTests
             var probe = services.GetRequiredService<CallProbe>();
             using var cancellation = new CancellationTokenSource();
             await using var scope = services.CreateAsyncScope();
-            var exchange = new InMemoryExchange(new EchoRequest { Text = "wait" }.ToByteArray(), TwirpEncoding.Protobuf) { DeadlinePassed = deadlinePassed };
+            // The exchange tells its deadline passing from the caller cancelling by which of its tokens fired.
+            var request = new EchoRequest { Text = "wait" }.ToByteArray();
+            var exchange = deadlinePassed
+                ? new InMemoryServerExchange(request, TwirpEncoding.Protobuf, deadline: cancellation.Token, caller: default)
+                : new InMemoryServerExchange(request, TwirpEncoding.Protobuf, deadline: default, caller: cancellation.Token);
             var context = new TwirpContext(EchoTwirp.Say, cancellation.Token) { RequestServices = scope.ServiceProvider, Deadline = DateTimeOffset.UtcNow };
 
             var call = dispatcher.DispatchAsync(context, exchange);
@@ -151,7 +106,7 @@ public class InProcessTransportTests
         context.SetFeature(transport);
         context.RequestHeaders["X-Tenant"] = "acme";
 
-        await dispatcher.DispatchAsync(context, new InMemoryExchange(new EchoRequest { Text = "hi" }.ToByteArray(), TwirpEncoding.Protobuf));
+        await dispatcher.DispatchAsync(context, Exchange(new EchoRequest { Text = "hi" }.ToByteArray(), TwirpEncoding.Protobuf));
 
         Assert.That(probe.LastContext!.GetFeature<InProcessCallFeature>(), Is.SameAs(transport));
         Assert.That(probe.LastContext.RequestHeaders["X-Tenant"].ToString(), Is.EqualTo("acme"));
@@ -167,7 +122,7 @@ public class InProcessTransportTests
         using var __ = services;
 
         Assert.That(dispatcher.FindMethod("Nope"), Is.Null);
-        Assert.Throws<ArgumentException>(() => dispatcher.DispatchAsync(new TwirpContext(Twirp.Runtime.Tests.Bare.PingerTwirp.Ping), new InMemoryExchange([], TwirpEncoding.Json)));
+        Assert.Throws<ArgumentException>(() => dispatcher.DispatchAsync(new TwirpContext(Twirp.Runtime.Tests.Bare.PingerTwirp.Ping), Exchange([], TwirpEncoding.Json)));
     }
 }
 
