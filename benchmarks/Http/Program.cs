@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Twirp;
 using Twirp.Example.Haberdasher;
@@ -43,16 +44,41 @@ internal static class Servers
 
     public static int Run(string mode, string url)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        ColdStart.Mark("main");
+        // TWIRP_BENCH_BUILDER=empty: CreateEmptyBuilder with only Kestrel and routing (cold-start comparisons).
+        var empty = Environment.GetEnvironmentVariable("TWIRP_BENCH_BUILDER") == "empty";
+        var builder = empty ? WebApplication.CreateEmptyBuilder(new WebApplicationOptions()) : WebApplication.CreateSlimBuilder();
+        if (empty)
+        {
+            builder.WebHost.UseKestrelCore();
+            builder.Services.AddRoutingCore();
+        }
+        else
+        {
+            builder.Logging.ClearProviders();
+        }
         builder.WebHost.UseUrls(url);
         if (mode == "generated")
         {
             builder.Services.AddTwirp();
+            // The service is a singleton, the way to serve calls without allocating a service per call
+            // (docs/server.md); TWIRP_BENCH_SERVICE=per-call leaves it unregistered, created per call.
+            if (Environment.GetEnvironmentVariable("TWIRP_BENCH_SERVICE") != "per-call")
+            {
+                builder.Services.AddSingleton<Hatter>();
+            }
         }
         var app = builder.Build();
+        ColdStart.Mark("built");
+        ColdStart.Observe(app);
         // run.sh reads it before and after each round: bytes allocated per request, exactly.
         app.MapGet("/allocated", static context => context.Response.WriteAsync(GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture)));
+        // TWIRP_BENCH_ALLOCATIONS=1: which types the allocations are (the runtime's sampled AllocationTick events).
+        if (Environment.GetEnvironmentVariable("TWIRP_BENCH_ALLOCATIONS") == "1")
+        {
+            var sampler = new AllocationSampler();
+            app.MapGet("/allocations", context => context.Response.WriteAsync(sampler.Report()));
+        }
         switch (mode)
         {
             case "bare":
@@ -68,13 +94,108 @@ internal static class Servers
                 Console.Error.WriteLine($"unknown server {mode}");
                 return 2;
         }
-        app.Run();
+        app.Start();
+        ColdStart.Mark("listening");
+        app.WaitForShutdown();
         return 0;
     }
 
     private sealed class Hatter : HaberdasherBase
     {
         public override Task<Hat> MakeHat(Size request, TwirpContext context) => Task.FromResult(Servers.MakeHat(request));
+    }
+}
+
+/// <summary>
+/// The server's own cold-start phases, on the time line of benchmarks/Http/coldstart.c: it passes its start
+/// (CLOCK_MONOTONIC, which Stopwatch reads on Linux) as TWIRP_COLDSTART_T0. Printed after the first answer,
+/// so printing costs the measured answer nothing. Off (one environment read) without the variable.
+/// </summary>
+internal static class ColdStart
+{
+    private static readonly long Start = long.TryParse(Environment.GetEnvironmentVariable("TWIRP_COLDSTART_T0"), out var t0) ? t0 : 0;
+    private static readonly (string Phase, long At)[] Marks = new (string, long)[8];
+    private static int _count;
+    private static int _printed;
+
+    public static void Mark(string phase)
+    {
+        if (Start != 0 && _count < Marks.Length)
+        {
+            Marks[_count++] = (phase, Stopwatch.GetTimestamp());
+        }
+    }
+
+    public static void Observe(WebApplication app)
+    {
+        if (Start == 0)
+        {
+            return;
+        }
+        app.Use(static (context, next) =>
+        {
+            if (Volatile.Read(ref _printed) == 0)
+            {
+                Mark("request");
+                context.Response.OnCompleted(static () =>
+                {
+                    if (Interlocked.Exchange(ref _printed, 1) == 0)
+                    {
+                        var text = new StringBuilder("phases_ms");
+                        for (var i = 0; i < _count; i++)
+                        {
+                            var ms = (Marks[i].At - Start) * 1000.0 / Stopwatch.Frequency;
+                            text.Append(CultureInfo.InvariantCulture, $" {Marks[i].Phase}={ms:F1}");
+                        }
+                        Console.Error.WriteLine(text.ToString());
+                    }
+                    return Task.CompletedTask;
+                });
+            }
+            return next(context);
+        });
+    }
+}
+
+/// <summary>
+/// Counts the runtime's AllocationTick events (one per ~100 KB allocated, naming the type that crossed
+/// the threshold) by type: over many calls, the share of each type in what a call allocates.
+/// </summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _bytes = new();
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1); // GC keyword
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true && e.Payload is { } payload && e.PayloadNames is { } names)
+        {
+            var type = (string?)payload[names.IndexOf("TypeName")] ?? "?";
+            var amount = Convert.ToInt64(payload[names.IndexOf("AllocationAmount64")], CultureInfo.InvariantCulture);
+            _bytes.AddOrUpdate(type, amount, (_, total) => total + amount);
+        }
+    }
+
+    public string Report()
+    {
+        var total = 0L;
+        foreach (var entry in _bytes)
+        {
+            total += entry.Value;
+        }
+        var text = new StringBuilder();
+        foreach (var entry in System.Linq.Enumerable.OrderByDescending(_bytes, static entry => entry.Value))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{100.0 * entry.Value / Math.Max(total, 1),5:F1}% {entry.Key}\n");
+        }
+        return text.ToString();
     }
 }
 
