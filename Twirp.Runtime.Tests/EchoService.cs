@@ -91,6 +91,25 @@ public sealed class ScopeReadingPingerService : PingerBase
         Task.FromResult(new PingResponse { Reply = context.RequestServices.GetRequiredService<ScopedDependency>().Id.ToString() });
 }
 
+/// <summary>Registered as a singleton: counts its constructions and calls, and says whether it was disposed.</summary>
+public sealed class CountingPingerService : PingerBase, IDisposable
+{
+    private int _calls;
+
+    public CountingPingerService(CallProbe probe)
+    {
+        Probe = probe;
+        probe.Events.Add("constructed");
+    }
+
+    public CallProbe Probe { get; }
+
+    public override Task<PingResponse> Ping(PingRequest request, TwirpContext context) =>
+        Task.FromResult(new PingResponse { Reply = "call " + Interlocked.Increment(ref _calls) });
+
+    public void Dispose() => Probe.Events.Add("disposed");
+}
+
 internal static class EchoPaths
 {
     public const string Say = "/twirp/twirp.runtime.tests.Echo/Say";

@@ -230,6 +230,23 @@ public class HostingTests
     }
 
     [Test]
+    public async Task Service_registered_as_a_singleton_is_created_on_the_first_call_and_serves_every_call()
+    {
+        await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<CountingPingerService>(), s => s.AddSingleton<CallProbe>().AddSingleton<CountingPingerService>());
+        var probe = app.Services.GetRequiredService<CallProbe>();
+        var beforeAnyCall = probe.Events.ToArray();
+
+        var first = await (await app.PostJsonAsync("/twirp/Pinger/Ping", "{}")).Content.ReadAsStringAsync();
+        var second = await (await app.PostJsonAsync("/twirp/Pinger/Ping", "{}")).Content.ReadAsStringAsync();
+
+        Assert.That(beforeAnyCall, Is.Empty, "mapping does not construct it; DI does when first asked");
+        Assert.That((first, second), Is.EqualTo(("{\"reply\":\"call 1\"}", "{\"reply\":\"call 2\"}")));
+        Assert.That(probe.Events, Is.EqualTo(new[] { "constructed" }), "one instance, never disposed by a call");
+        Assert.That(app.Services.GetRequiredService<CountingPingerService>().Ping(new PingRequest(), new TwirpContext(PingerTwirp.Ping)).Result.Reply,
+            Is.EqualTo("call 3"), "the instance DI holds");
+    }
+
+    [Test]
     public async Task Method_route_refused_for_its_host_leaves_the_call_to_the_bad_route_catch_all()
     {
         await using var app = await TwirpTestApp.StartAsync(a => a.MapTwirp<EchoService>().RequireHost("api.example"), AddEcho);

@@ -20,7 +20,7 @@ public static class TwirpServiceCollectionExtensions
         services.AddOptions();
         services.AddLogging();
         services.AddRouting();
-        services.TryAddSingleton<TwirpMarkerService>();
+        services.TryAddSingleton(new TwirpMarkerService(services));
         services.TryAddSingleton<TwirpRouteRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, TwirpBadRouteMatcherPolicy>());
         AddTwirpAuthorizationErrors(services);
@@ -86,6 +86,27 @@ public interface ITwirpServerBuilder
 }
 
 /// <summary>Proves <c>AddTwirp</c> ran before <c>MapTwirp</c>.</summary>
-internal sealed class TwirpMarkerService
+/// <summary>
+/// Says <c>AddTwirp</c> ran, and keeps the registrations it ran on, so that a service's lifetime can be
+/// read once the container is built (<see cref="IServiceProviderIsService"/> says only whether a type is
+/// registered).
+/// </summary>
+internal sealed class TwirpMarkerService(IServiceCollection services)
 {
+    /// <summary>
+    /// The lifetime of the registration of <paramref name="serviceType"/> DI resolves (the last one, not
+    /// keyed), or null when the collection has none (a container may also hold registrations of its own).
+    /// </summary>
+    public ServiceLifetime? LifetimeOf(Type serviceType)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType == serviceType && !descriptor.IsKeyedService)
+            {
+                return descriptor.Lifetime;
+            }
+        }
+        return null;
+    }
 }

@@ -16,11 +16,23 @@ namespace Twirp;
 /// </summary>
 internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServerExchange
 {
+    private HttpContext _httpContext = httpContext;
     private ReadOnlySequence<byte> _body;
     private bool _holdingBody;
     private PooledBufferWriter? _inflated;
 
-    protected HttpContext HttpContext => httpContext;
+    protected HttpContext HttpContext => _httpContext;
+
+    /// <summary>Makes this exchange that of a new request, as if just constructed for it (a reused exchange: <see cref="TwirpHttpCall"/>).</summary>
+    public void Reset(HttpContext httpContext)
+    {
+        _httpContext = httpContext;
+        _body = default;
+        _holdingBody = false;
+        _inflated?.Dispose();
+        _inflated = null;
+        RequestIsGzip = false;
+    }
 
     /// <summary>Whether the request body (or, for a Connect GET, the message) is gzip; set by <see cref="CheckRequest"/>.</summary>
     protected bool RequestIsGzip { get; set; }
@@ -39,14 +51,14 @@ internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServ
         if (_holdingBody)
         {
             _holdingBody = false;
-            httpContext.Request.BodyReader.AdvanceTo(_body.End);
+            _httpContext.Request.BodyReader.AdvanceTo(_body.End);
             _body = default;
         }
         _inflated?.Dispose();
         _inflated = null;
     }
 
-    public bool HasStarted => httpContext.Response.HasStarted;
+    public bool HasStarted => _httpContext.Response.HasStarted;
 
     public abstract void StartResponse(TwirpEncoding encoding, int contentLength);
 
@@ -56,9 +68,9 @@ internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServ
     {
         try
         {
-            await httpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _httpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (HttpTransportFailure.Classify(httpContext, exception, readingRequest: false) is { } error)
+        catch (Exception exception) when (HttpTransportFailure.Classify(_httpContext, exception, readingRequest: false) is { } error)
         {
             throw error;
         }
@@ -67,9 +79,9 @@ internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServ
     public abstract ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken);
 
     public virtual bool IsDeadlineExceeded =>
-        httpContext.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
+        _httpContext.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
 
-    public void Abort() => httpContext.Abort();
+    public void Abort() => _httpContext.Abort();
 
     /// <summary>
     /// Reads the whole body as it arrived, refusing it with <c>resource_exhausted</c> once more than
@@ -77,7 +89,7 @@ internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServ
     /// </summary>
     protected async ValueTask<ReadOnlySequence<byte>> ReadBodyAsync(long? maxSize, CancellationToken cancellationToken)
     {
-        var request = httpContext.Request;
+        var request = _httpContext.Request;
         if (maxSize is { } limit)
         {
             if (request.ContentLength > limit)
@@ -86,7 +98,7 @@ internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServ
             }
             // Ours is enforced below, on body bytes only. Kestrel's own limit would answer a bare 413
             // first, and it counts chunked framing too, so a chunked body under our limit could fail it.
-            var sizeFeature = httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            var sizeFeature = _httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
             if (sizeFeature is { IsReadOnly: false })
             {
                 sizeFeature.MaxRequestBodySize = null;
@@ -121,7 +133,7 @@ internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServ
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
         }
-        catch (Exception exception) when (HttpTransportFailure.Classify(httpContext, exception, readingRequest: true) is { } error)
+        catch (Exception exception) when (HttpTransportFailure.Classify(_httpContext, exception, readingRequest: true) is { } error)
         {
             if (error.Code == TwirpErrorCode.ResourceExhausted)
             {
@@ -147,9 +159,9 @@ internal abstract class HttpServerExchange(HttpContext httpContext) : ITwirpServ
     /// </summary>
     private TwirpException RefuseBody(long? limit, Exception? cause = null)
     {
-        if (HttpProtocol.IsHttp11(httpContext.Request.Protocol) || HttpProtocol.IsHttp10(httpContext.Request.Protocol))
+        if (HttpProtocol.IsHttp11(_httpContext.Request.Protocol) || HttpProtocol.IsHttp10(_httpContext.Request.Protocol))
         {
-            httpContext.Response.Headers.Connection = "close";
+            _httpContext.Response.Headers.Connection = "close";
         }
         var message = limit is { } bytes ? $"request body too large: the limit is {bytes} bytes" : "request body too large";
         return new TwirpException(TwirpErrorCode.ResourceExhausted, message, meta: null, cause);

@@ -30,8 +30,14 @@ public static class TwirpContextHttpExtensions
         var context = method is not null
             ? new TwirpContext(method, cancellationToken) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers, Protocol = protocol, Deadline = deadline }
             : new TwirpContext(service, cancellationToken) { RequestHeaders = httpContext.Request.Headers, ResponseHeaders = httpContext.Response.Headers, Protocol = protocol, Deadline = deadline };
+        httpContext.AttachTo(context);
+        return context;
+    }
+
+    /// <summary>Makes <paramref name="httpContext"/> the transport of <paramref name="context"/>: its feature and, when first asked for, its request services.</summary>
+    internal static void AttachTo(this HttpContext httpContext, TwirpContext context)
+    {
         context.SetRequestServicesSource(static state => ((HttpContext)state).RequestServices, httpContext);
         context.SetFeature(httpContext);
-        return context;
     }
 }

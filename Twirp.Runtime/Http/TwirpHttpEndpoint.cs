@@ -31,7 +31,7 @@ internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker, string[] spe
             {
                 return isConnect
                     ? DispatchConnectAsync(httpContext)
-                    : invoker.DispatchAsync(httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition), new TwirpHttpExchange(httpContext));
+                    : TwirpHttpCall.DispatchAsync(invoker, httpContext);
             }
         }
         return AnswerBadRouteAsync(httpContext, path, isConnect);

@@ -12,6 +12,13 @@ namespace Twirp;
 /// <see cref="Microsoft.AspNetCore.Http.HttpContext"/>, reached with <c>context.GetHttpContext()</c>).
 /// Construct one directly in unit tests; no server is needed.
 /// </summary>
+/// <remarks>
+/// A context is valid only until its call is answered (the handler, interceptors and hooks are done), as
+/// ASP.NET Core documents for <see cref="Microsoft.AspNetCore.Http.HttpContext"/>. Over HTTP the server
+/// reuses it for the next Twirp call on the same connection, everything reset, so a call allocates no
+/// context: code that outlives the call (a background task, a hook that stores the context) must copy
+/// what it needs (headers, items, the token) before the call ends.
+/// </remarks>
 public sealed class TwirpContext
 {
     /// <summary>A provider with no services: the <see cref="RequestServices"/> of a context no transport gave any.</summary>
@@ -35,7 +42,10 @@ public sealed class TwirpContext
 
     // The TwirpMethod called, or the TwirpServiceDefinition of a bad route: one field rather than two
     // keeps the per-call allocation small.
-    private readonly object _target;
+    private object _target;
+    private CancellationToken _cancellationToken;
+    private DateTimeOffset? _deadline;
+    private TwirpProtocol _protocol;
 
     /// <summary>Creates a context for a call of <paramref name="method"/>.</summary>
     /// <param name="method">The method being called.</param>
@@ -44,7 +54,7 @@ public sealed class TwirpContext
     {
         ArgumentNullException.ThrowIfNull(method);
         _target = method;
-        CancellationToken = cancellationToken;
+        _cancellationToken = cancellationToken;
     }
 
     /// <summary>
@@ -57,7 +67,48 @@ public sealed class TwirpContext
     {
         ArgumentNullException.ThrowIfNull(service);
         _target = service;
-        CancellationToken = cancellationToken;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>
+    /// Makes this context that of a new call, as if just constructed for <paramref name="method"/> with
+    /// these headers: a transport that reuses contexts (over HTTP, one per connection) calls it before each
+    /// call, and <see cref="Clear"/> after it. Every field is set here, so nothing of an earlier call remains.
+    /// </summary>
+    internal void Reset(TwirpMethod method, CancellationToken cancellationToken, TwirpProtocol protocol, DateTimeOffset? deadline,
+        IHeaderDictionary requestHeaders, IHeaderDictionary responseHeaders)
+    {
+        Clear();
+        _target = method;
+        _cancellationToken = cancellationToken;
+        _protocol = protocol;
+        _deadline = deadline;
+        _requestHeaders = requestHeaders;
+        _responseHeaders = responseHeaders;
+    }
+
+    /// <summary>
+    /// Drops everything a finished call left (headers, items, services, features, error, token), so a
+    /// context kept for reuse holds nothing of it; only the method stays until the next <see cref="Reset"/>.
+    /// </summary>
+    internal void Clear()
+    {
+        _cancellationToken = default;
+        _protocol = default;
+        _deadline = null;
+        _requestHeaders = null;
+        _responseHeaders = null;
+        _items = null;
+        _responseTrailers = null;
+        _services = null;
+        _servicesSource = null;
+        _servicesSourceState = null;
+        _firstFeatureType = null;
+        _firstFeature = null;
+        _moreFeatures = null;
+        Encoding = default;
+        Error = null;
+        Answered = false;
     }
 
     /// <summary>
@@ -83,20 +134,28 @@ public sealed class TwirpContext
     public string RouteName => _target is TwirpMethod method ? method.FullName : ((TwirpServiceDefinition)_target).FullName;
 
     /// <summary>Signalled when the call is abandoned: the client went away, the deadline passed, the host is stopping.</summary>
-    public CancellationToken CancellationToken { get; }
+    public CancellationToken CancellationToken => _cancellationToken;
 
     /// <summary>
     /// When the transport gives up on the call, if it says: a queued task's lease expiry, for example.
     /// Null when the transport has no deadline it can tell in advance (over HTTP a request timeout
     /// still cancels <see cref="CancellationToken"/> and is answered <c>deadline_exceeded</c>).
     /// </summary>
-    public DateTimeOffset? Deadline { get; init; }
+    public DateTimeOffset? Deadline
+    {
+        get => _deadline;
+        init => _deadline = value;
+    }
 
     /// <summary>
     /// The protocol the caller speaks: <see cref="TwirpProtocol.Twirp"/>, or <see cref="TwirpProtocol.Connect"/>
     /// when a Connect client called the same endpoint. Known from the first hook on; set by the transport.
     /// </summary>
-    public TwirpProtocol Protocol { get; init; }
+    public TwirpProtocol Protocol
+    {
+        get => _protocol;
+        init => _protocol = value;
+    }
 
     /// <summary>
     /// The encoding of the request, which the response uses too. Known once the request is routed
