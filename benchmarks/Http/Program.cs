@@ -25,8 +25,10 @@ using Twirp.Example.Haberdasher;
 return args switch
 {
     ["serve", var mode, var url] => Servers.Run(mode, url),
+#if !TWIRP_BENCH_SERVER_ONLY
     ["client", var mode, var baseAddress, var encoding, var seconds, var concurrency] =>
         await Clients.RunAsync(mode, new Uri(baseAddress), encoding == "json", int.Parse(seconds), int.Parse(concurrency)),
+#endif
     _ => Usage(),
 };
 
