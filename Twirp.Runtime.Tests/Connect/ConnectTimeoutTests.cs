@@ -30,6 +30,20 @@ public class ConnectTimeoutTests
         Assert.That(clock.ElapsedMilliseconds, Is.GreaterThanOrEqualTo(190));
     }
 
+    // connect-go checks the deadline before calling the handler and sends whatever the handler returns
+    // (handler.go: ctx.Err() before the unary function, conn.Send after it): a handler that ignores its
+    // token and succeeds late still gets its answer sent, as here. The client has usually stopped waiting.
+    [Test]
+    public async Task Handler_that_ignores_its_token_and_succeeds_past_the_timeout_gets_its_answer_sent_as_in_connect_go()
+    {
+        var response = await s_server.SendAsync(
+            ConnectServer.Post(ConnectServer.UpdatePath, new ProbeRequest { Command = "stubborn", Size = 400 }, headers: Timeout("100")));
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        var body = ProbeResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        Assert.That((body.Command, body.Note), Is.EqualTo(("stubborn", "token fired")));
+    }
+
     [Test]
     public async Task Timeout_is_the_contexts_deadline()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -11,7 +12,8 @@ namespace Twirp.Runtime.Tests.Connect;
 /// detail and metadata; <c>wait</c> waits for the call's cancellation; <c>metadata</c> sets a header and
 /// trailers; <c>binary</c> echoes the <c>X-Data-Bin</c> header's bytes as the payload and as
 /// <c>X-Reply-Bin</c>; <c>big</c> answers <c>size</c> compressible bytes; <c>deadline</c> notes the
-/// context's deadline. Every answer names the protocol the context reports.
+/// context's deadline; <c>stubborn</c> works <c>size</c> ms ignoring its token, then notes whether the token
+/// fired. Every answer names the protocol the context reports.
 /// </summary>
 public sealed class ProbeService : ProbeBase
 {
@@ -38,6 +40,10 @@ public sealed class ProbeService : ProbeBase
                 break;
             case "big":
                 response.Payload = ByteString.CopyFrom(new byte[request.Size]);
+                break;
+            case "stubborn":
+                await Task.Delay(request.Size, CancellationToken.None);
+                response.Note = context.CancellationToken.IsCancellationRequested ? "token fired" : "token quiet";
                 break;
             case "deadline":
                 response.Note = context.Deadline is { } deadline ? (deadline - DateTimeOffset.UtcNow).TotalMilliseconds.ToString("F0") : "none";

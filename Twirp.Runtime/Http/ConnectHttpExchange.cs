@@ -147,7 +147,9 @@ internal sealed class ConnectHttpExchange(HttpContext httpContext, CancellationT
                 response.BodyWriter.Advance(compressed.WrittenCount);
             }
         }
-        return base.CompleteResponseAsync(cancellationToken);
+        // The call's token carries the Connect deadline, which bounds the handler, not the sending of an
+        // answer it finished: connect-go sends a late success as well. Only the client leaving stops it.
+        return base.CompleteResponseAsync(HttpContext.RequestAborted);
     }
 
     public override ValueTask WriteErrorAsync(TwirpException error, CancellationToken cancellationToken)
