@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Twirp.Runtime.Tests.ConnectProbe;
 
@@ -82,6 +83,33 @@ public class CompressionTests
 
         Assert.That(response.Content.Headers.ContentEncoding, Is.Empty);
         Assert.That(ProbeResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync()).Command, Is.EqualTo("small"));
+    }
+
+    [Test]
+    public async Task ConnectCompressMinBytes_zero_gzips_even_a_small_answer_as_connect_go_does_by_default()
+    {
+        await using var server = await ConnectServer.StartAsync(o => o.ConnectCompressMinBytes = 0);
+        var request = ConnectServer.Post(ConnectServer.UpdatePath, new ProbeRequest { Command = "small" });
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+
+        var response = await server.SendAsync(request);
+
+        Assert.That(response.Content.Headers.ContentEncoding, Is.EqualTo(new[] { "gzip" }));
+        Assert.That(ProbeResponse.Parser.ParseFrom(ConnectServer.Gunzip(await response.Content.ReadAsByteArrayAsync())).Command, Is.EqualTo("small"));
+    }
+
+    [Test]
+    public async Task A_services_ConnectCompressMinBytes_overrides_the_global_one()
+    {
+        await using var server = await ConnectServer.StartAsync(o => o.ConnectCompressMinBytes = 0,
+            configureServices: services => services.AddTwirp().AddServiceOptions<ProbeService>(o => o.ConnectCompressMinBytes = 1024 * 1024));
+        var request = ConnectServer.Post(ConnectServer.UpdatePath, new ProbeRequest { Command = "big", Size = 64 * 1024 });
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+
+        var response = await server.SendAsync(request);
+
+        Assert.That(response.Content.Headers.ContentEncoding, Is.Empty, "64 KiB is under the service's 1 MiB");
+        Assert.That(ProbeResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync()).Payload.Length, Is.EqualTo(64 * 1024));
     }
 
     // Conformance "Connect Unexpected Requests / unexpected-compression".

@@ -7,7 +7,7 @@ namespace Twirp;
 /// <summary>
 /// One service's options, merged from the global and per-service ones, and the one
 /// <see cref="TwirpErrorResponder"/> that answers its failed calls. The route (path prefix), hooks and
-/// interceptors are fixed at startup; the body limit, detailed errors and JSON settings follow
+/// interceptors are fixed at startup; the body limit, detailed errors, JSON and compression settings follow
 /// <see cref="Reload"/>, which <c>IOptionsMonitor</c> calls when the configuration changes, from the next call on.
 /// </summary>
 internal sealed class TwirpServiceRuntime
@@ -38,6 +38,9 @@ internal sealed class TwirpServiceRuntime
     public long? MaxRequestBodySize => _settings.MaxRequestBodySize;
 
     public TwirpJsonCodec JsonCodec => _settings.JsonCodec;
+
+    /// <summary>The smallest Connect answer that is gzipped when the client accepts it.</summary>
+    public int ConnectCompressMinBytes => _settings.ConnectCompressMinBytes;
 
     /// <summary>This service's configuration as public endpoint metadata, following reloads.</summary>
     public TwirpServiceEndpointMetadata EndpointMetadata { get; }
@@ -71,6 +74,8 @@ internal sealed class TwirpServiceRuntime
         public TwirpJsonOptions Json { get; } = service.Json ?? global.Json;
 
         public TwirpJsonCodec JsonCodec { get; } = new(service.Json ?? global.Json);
+
+        public int ConnectCompressMinBytes { get; } = service.ConnectCompressMinBytes ?? global.ConnectCompressMinBytes;
 
         public TwirpErrorResponder Errors { get; } = new(hooks, service.EnableDetailedErrors ?? global.EnableDetailedErrors, logger);
     }

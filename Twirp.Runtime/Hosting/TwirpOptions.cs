@@ -27,6 +27,17 @@ public sealed class TwirpOptions
     /// <summary>How JSON responses are written.</summary>
     public TwirpJsonOptions Json { get; set; } = new();
 
+    /// <summary>The default <see cref="ConnectCompressMinBytes"/>: 1 KiB.</summary>
+    public const int DefaultConnectCompressMinBytes = 1024;
+
+    /// <summary>
+    /// Connect calls only: the smallest answer, in bytes before compression, that is gzipped when the
+    /// client accepts gzip; smaller answers go uncompressed, since compressing a few bytes costs more than
+    /// it saves. 0 (or less) compresses every answer, as connect-go does unless <c>WithCompressMinBytes</c>
+    /// is set. Twirp answers are never compressed.
+    /// </summary>
+    public int ConnectCompressMinBytes { get; set; } = DefaultConnectCompressMinBytes;
+
     /// <summary>Hooks for every service; they run before per-service hooks.</summary>
     public IList<TwirpHooks> Hooks { get; } = new List<TwirpHooks>();
 
@@ -86,6 +97,9 @@ public class TwirpServiceOptions
 
     /// <summary>Overrides <see cref="TwirpOptions.Json"/> for this service.</summary>
     public TwirpJsonOptions? Json { get; set; }
+
+    /// <summary>Overrides <see cref="TwirpOptions.ConnectCompressMinBytes"/> for this service.</summary>
+    public int? ConnectCompressMinBytes { get; set; }
 
     /// <summary>Hooks for this service only; they run after the global hooks.</summary>
     public IList<TwirpHooks> Hooks { get; } = new List<TwirpHooks>();

@@ -14,12 +14,11 @@ namespace Twirp;
 /// methods without side effects; gzip both ways; Connect's error body and status table; trailers as
 /// <c>Trailer-</c> headers.
 /// </summary>
-internal sealed class ConnectHttpExchange(HttpContext httpContext, CancellationTokenSource? deadline, TwirpException? timeoutError)
+internal sealed class ConnectHttpExchange(HttpContext httpContext, CancellationTokenSource? deadline, TwirpException? timeoutError, int compressMinBytes)
     : HttpServerExchange(httpContext)
 {
-    // gzip barely shrinks, or grows, what is smaller: such answers go out as they are (Connect lets
-    // the server choose per response).
-    internal const int MinCompressedResponseSize = 1024;
+    // compressMinBytes (TwirpOptions.ConnectCompressMinBytes): gzip barely shrinks, or grows, what is
+    // smaller, so such answers go out as they are (Connect lets the server choose per response).
 
     private TwirpContext? _context;
     private TwirpException? _bareAnswer;
@@ -110,7 +109,7 @@ internal sealed class ConnectHttpExchange(HttpContext httpContext, CancellationT
             // A GET answer may be cached, and it depends on what the client accepts.
             response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
         }
-        if (_clientAcceptsGzip && contentLength >= MinCompressedResponseSize)
+        if (_clientAcceptsGzip && contentLength >= compressMinBytes)
         {
             response.Headers.ContentEncoding = HttpCompression.Gzip;
             _uncompressedResponse = new PooledBufferWriter(contentLength);

@@ -53,7 +53,7 @@ internal static class TwirpBadRoutes
         if (isConnect)
         {
             var context = httpContext.CreateTwirpContext(method: null, service.Definition, TwirpProtocol.Connect, httpContext.RequestAborted, deadline: null);
-            return service.Errors.AnswerBadRouteAsync(context, new ConnectHttpExchange(httpContext, deadline: null, timeoutError: null), badRoute);
+            return service.Errors.AnswerBadRouteAsync(context, new ConnectHttpExchange(httpContext, deadline: null, timeoutError: null, service.ConnectCompressMinBytes), badRoute);
         }
         return service.Errors.AnswerBadRouteAsync(httpContext.CreateTwirpContext(method: null, service.Definition), new TwirpHttpExchange(httpContext), badRoute);
     }

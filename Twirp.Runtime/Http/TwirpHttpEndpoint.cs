@@ -45,7 +45,7 @@ internal sealed class TwirpHttpEndpoint(TwirpMethodInvoker invoker, string[] spe
         deadline?.CancelAfter(timeout!.Value);
         var context = httpContext.CreateTwirpContext(invoker.Method, invoker.Runtime.Definition, TwirpProtocol.Connect,
             deadline?.Token ?? httpContext.RequestAborted, DateTimeOffset.UtcNow + timeout);
-        await invoker.DispatchAsync(context, new ConnectHttpExchange(httpContext, deadline, timeoutError)).ConfigureAwait(false);
+        await invoker.DispatchAsync(context, new ConnectHttpExchange(httpContext, deadline, timeoutError, invoker.Runtime.ConnectCompressMinBytes)).ConfigureAwait(false);
     }
 
     private Task AnswerBadRouteAsync(HttpContext httpContext, string path, bool isConnect)
