@@ -5,13 +5,13 @@ namespace Twirp.OpenApi;
 
 /// <summary>
 /// A Twirp service as its OpenAPI document needs it: the unary methods, their messages by proto full name.
-/// Emitted by Twirp.SourceGen from the <c>.proto</c> (the <c>{Service}TwirpOpenApi</c> class); the messages
+/// Read from the data Twirp.SourceGen emits from the <c>.proto</c> (the <c>{Service}TwirpOpenApi</c> class); the messages
 /// and enums are registered once for all services (<see cref="TwirpOpenApiServices.RegisterTypes"/>).
 /// </summary>
 public sealed class TwirpOpenApiService
 {
-    /// <summary>Creates the data of a service; called by generated code.</summary>
-    public TwirpOpenApiService(string package, string name, IReadOnlyList<TwirpOpenApiMethod> methods, string? description = null, bool deprecated = false)
+    /// <summary>Creates the data of a service; read from the generated data.</summary>
+    internal TwirpOpenApiService(string package, string name, IReadOnlyList<TwirpOpenApiMethod> methods, string? description = null, bool deprecated = false)
     {
         Package = package ?? throw new ArgumentNullException(nameof(package));
         Name = name ?? throw new ArgumentNullException(nameof(name));
@@ -43,8 +43,8 @@ public sealed class TwirpOpenApiService
 /// <summary>A unary rpc: its name and message types.</summary>
 public sealed class TwirpOpenApiMethod
 {
-    /// <summary>Creates the data of a method; called by generated code.</summary>
-    public TwirpOpenApiMethod(string name, string requestType, string responseType, string? description = null, bool deprecated = false)
+    /// <summary>Creates the data of a method; read from the generated data.</summary>
+    internal TwirpOpenApiMethod(string name, string requestType, string responseType, string? description = null, bool deprecated = false)
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
         RequestType = requestType ?? throw new ArgumentNullException(nameof(requestType));
@@ -72,8 +72,8 @@ public sealed class TwirpOpenApiMethod
 /// <summary>A message and its fields.</summary>
 public sealed class TwirpOpenApiMessage
 {
-    /// <summary>Creates the data of a message; called by generated code.</summary>
-    public TwirpOpenApiMessage(string fullName, IReadOnlyList<TwirpOpenApiField> fields, string? description = null, bool deprecated = false)
+    /// <summary>Creates the data of a message; read from the generated data.</summary>
+    internal TwirpOpenApiMessage(string fullName, IReadOnlyList<TwirpOpenApiField> fields, string? description = null, bool deprecated = false)
     {
         FullName = fullName ?? throw new ArgumentNullException(nameof(fullName));
         Fields = fields ?? throw new ArgumentNullException(nameof(fields));
@@ -149,8 +149,8 @@ public enum TwirpOpenApiCardinality
 /// <summary>A field of a message.</summary>
 public sealed class TwirpOpenApiField
 {
-    /// <summary>Creates the data of a field; called by generated code.</summary>
-    public TwirpOpenApiField(string name, string jsonName, TwirpOpenApiFieldType type, string? typeName = null,
+    /// <summary>Creates the data of a field; read from the generated data.</summary>
+    internal TwirpOpenApiField(string name, string jsonName, TwirpOpenApiFieldType type, string? typeName = null,
         TwirpOpenApiCardinality cardinality = TwirpOpenApiCardinality.Singular, TwirpOpenApiFieldType mapKeyType = TwirpOpenApiFieldType.String,
         string? oneof = null, string? description = null, bool deprecated = false)
     {
@@ -196,8 +196,8 @@ public sealed class TwirpOpenApiField
 /// <summary>An enum: the names its values are written as in JSON.</summary>
 public sealed class TwirpOpenApiEnum
 {
-    /// <summary>Creates the data of an enum; called by generated code.</summary>
-    public TwirpOpenApiEnum(string fullName, IReadOnlyList<string> values, string? description = null, bool deprecated = false)
+    /// <summary>Creates the data of an enum; read from the generated data.</summary>
+    internal TwirpOpenApiEnum(string fullName, IReadOnlyList<string> values, string? description = null, bool deprecated = false)
     {
         FullName = fullName ?? throw new ArgumentNullException(nameof(fullName));
         Values = values ?? throw new ArgumentNullException(nameof(values));

@@ -14,28 +14,27 @@ public static class TwirpOpenApiServices
 {
     private static readonly ConcurrentDictionary<string, Lazy<TwirpOpenApiService>> s_services = new(StringComparer.Ordinal);
     private static readonly object s_typesGate = new();
-    private static readonly List<(Func<IReadOnlyList<TwirpOpenApiMessage>> Messages, Func<IReadOnlyList<TwirpOpenApiEnum>> Enums)> s_typeSources = new();
+    private static readonly List<TwirpOpenApiData> s_typeSources = new();
     private static Dictionary<string, TwirpOpenApiMessage>? s_messages;
     private static Dictionary<string, TwirpOpenApiEnum>? s_enums;
 
-    /// <summary>Registers the data of the service <paramref name="fullName"/>; called by generated code.</summary>
+    /// <summary>Registers the data of the service <paramref name="fullName"/>, read on first use; called by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void Register(string fullName, Func<TwirpOpenApiService> service)
+    public static void Register(string fullName, TwirpOpenApiData service)
     {
         ArgumentNullException.ThrowIfNull(fullName);
         ArgumentNullException.ThrowIfNull(service);
-        s_services[fullName] = new Lazy<TwirpOpenApiService>(service);
+        s_services[fullName] = new Lazy<TwirpOpenApiService>(() => TwirpOpenApiDataReader.ReadService(service()));
     }
 
-    /// <summary>Registers the messages and enums of one assembly's services, built on first use; called by generated code.</summary>
+    /// <summary>Registers messages and enums of one assembly's services (one chunk of them), read on first use; called by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void RegisterTypes(Func<IReadOnlyList<TwirpOpenApiMessage>> messages, Func<IReadOnlyList<TwirpOpenApiEnum>> enums)
+    public static void RegisterTypes(TwirpOpenApiData types)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        ArgumentNullException.ThrowIfNull(enums);
+        ArgumentNullException.ThrowIfNull(types);
         lock (s_typesGate)
         {
-            s_typeSources.Add((messages, enums));
+            s_typeSources.Add(types);
             s_messages = null;
             s_enums = null;
         }
@@ -61,14 +60,19 @@ public static class TwirpOpenApiServices
             {
                 var messages = new Dictionary<string, TwirpOpenApiMessage>(StringComparer.Ordinal);
                 var enums = new Dictionary<string, TwirpOpenApiEnum>(StringComparer.Ordinal);
+                var readMessages = new List<TwirpOpenApiMessage>();
+                var readEnums = new List<TwirpOpenApiEnum>();
                 foreach (var source in s_typeSources)
                 {
+                    readMessages.Clear();
+                    readEnums.Clear();
+                    TwirpOpenApiDataReader.ReadTypes(source(), readMessages, readEnums);
                     // Two assemblies compiled from the same .proto describe its types alike: the first one stays.
-                    foreach (var message in source.Messages())
+                    foreach (var message in readMessages)
                     {
                         messages.TryAdd(message.FullName, message);
                     }
-                    foreach (var enumeration in source.Enums())
+                    foreach (var enumeration in readEnums)
                     {
                         enums.TryAdd(enumeration.FullName, enumeration);
                     }

@@ -10,52 +10,18 @@ namespace Twirp.OpenApi.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("Twirp.SourceGen", "0.1.0")]
     internal static class TwirpOpenApiTypes
     {
-        /// <summary>Makes the types known to Twirp.OpenApi when the assembly loads; they are built on first use.</summary>
+        /// <summary>Makes the types known to Twirp.OpenApi when the assembly loads; they are read on first use.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Register() => global::Twirp.OpenApi.TwirpOpenApiServices.RegisterTypes(static () => Messages(), static () => Enums());
-
-        private static global::System.Collections.Generic.List<global::Twirp.OpenApi.TwirpOpenApiMessage> Messages()
+        internal static void Register()
         {
-            var items = new global::System.Collections.Generic.List<global::Twirp.OpenApi.TwirpOpenApiMessage>(3);
-            AddMessages0(items);
-            return items;
-        }
-
-        private static void AddMessages0(global::System.Collections.Generic.List<global::Twirp.OpenApi.TwirpOpenApiMessage> items)
-        {
-            items.Add(new("geo.drawing.Path", new global::Twirp.OpenApi.TwirpOpenApiField[]
-            {
-                new("points", "points", global::Twirp.OpenApi.TwirpOpenApiFieldType.Message, typeName: "geo.shapes.Point", cardinality: global::Twirp.OpenApi.TwirpOpenApiCardinality.Repeated, description: "The points, in order."),
-                new("children", "children", global::Twirp.OpenApi.TwirpOpenApiFieldType.Message, typeName: "geo.drawing.Path", cardinality: global::Twirp.OpenApi.TwirpOpenApiCardinality.Map, mapKeyType: global::Twirp.OpenApi.TwirpOpenApiFieldType.UInt32, deprecated: true),
-                new("label", "label", global::Twirp.OpenApi.TwirpOpenApiFieldType.String, cardinality: global::Twirp.OpenApi.TwirpOpenApiCardinality.Optional),
-                new("color", "color", global::Twirp.OpenApi.TwirpOpenApiFieldType.String, oneof: "style"),
-                new("kind", "kind", global::Twirp.OpenApi.TwirpOpenApiFieldType.Enum, typeName: "geo.shapes.Kind", oneof: "style"),
-                new("stroke", "stroke", global::Twirp.OpenApi.TwirpOpenApiFieldType.Message, typeName: "geo.drawing.Path.Stroke", oneof: "style"),
-                new("drawn_at", "drawnAt", global::Twirp.OpenApi.TwirpOpenApiFieldType.Message, typeName: "google.protobuf.Timestamp"),
-                new("note", "remark", global::Twirp.OpenApi.TwirpOpenApiFieldType.Message, typeName: "google.protobuf.StringValue"),
-                new("thumbnail", "thumbnail", global::Twirp.OpenApi.TwirpOpenApiFieldType.Bytes),
-            }));
-            items.Add(new("geo.drawing.Path.Stroke", new global::Twirp.OpenApi.TwirpOpenApiField[]
-            {
-                new("width", "width", global::Twirp.OpenApi.TwirpOpenApiFieldType.Float),
-            }));
-            items.Add(new("geo.shapes.Point", new global::Twirp.OpenApi.TwirpOpenApiField[]
-            {
-                new("x", "x", global::Twirp.OpenApi.TwirpOpenApiFieldType.SInt64),
-                new("y", "y", global::Twirp.OpenApi.TwirpOpenApiFieldType.Double),
-            }, description: "A point on a plane."));
-        }
-
-        private static global::System.Collections.Generic.List<global::Twirp.OpenApi.TwirpOpenApiEnum> Enums()
-        {
-            var items = new global::System.Collections.Generic.List<global::Twirp.OpenApi.TwirpOpenApiEnum>(1);
-            AddEnums0(items);
-            return items;
-        }
-
-        private static void AddEnums0(global::System.Collections.Generic.List<global::Twirp.OpenApi.TwirpOpenApiEnum> items)
-        {
-            items.Add(new("geo.shapes.Kind", new string[] { "KIND_UNSPECIFIED", "KIND_ROUND" }));
+            global::Twirp.OpenApi.TwirpOpenApiServices.RegisterTypes(static () => """
+                [
+                {"message":"geo.drawing.Path","fields":[{"name":"points","type":"message","typeName":"geo.shapes.Point","label":"repeated","description":"The points, in order."},{"name":"children","type":"message","typeName":"geo.drawing.Path","label":"map","keyType":"uint32","deprecated":true},{"name":"label","type":"string","label":"optional"},{"name":"color","type":"string","oneof":"style"},{"name":"kind","type":"enum","typeName":"geo.shapes.Kind","oneof":"style"},{"name":"stroke","type":"message","typeName":"geo.drawing.Path.Stroke","oneof":"style"},{"name":"drawn_at","jsonName":"drawnAt","type":"message","typeName":"google.protobuf.Timestamp"},{"name":"note","jsonName":"remark","type":"message","typeName":"google.protobuf.StringValue"},{"name":"thumbnail","type":"bytes"}]},
+                {"message":"geo.drawing.Path.Stroke","fields":[{"name":"width","type":"float"}]},
+                {"message":"geo.shapes.Point","description":"A point on a plane.","fields":[{"name":"x","type":"sint64"},{"name":"y","type":"double"}]},
+                {"enum":"geo.shapes.Kind","values":["KIND_UNSPECIFIED","KIND_ROUND"]}
+                ]
+                """u8);
         }
     }
 }

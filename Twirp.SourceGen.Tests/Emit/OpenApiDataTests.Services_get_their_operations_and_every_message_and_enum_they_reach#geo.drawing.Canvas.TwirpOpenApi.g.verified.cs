@@ -10,18 +10,16 @@ namespace Geo.Drawing
     [global::System.CodeDom.Compiler.GeneratedCode("Twirp.SourceGen", "0.1.0")]
     internal static class CanvasTwirpOpenApi
     {
-        /// <summary>The service and its methods; their messages and enums are in <c>TwirpOpenApiTypes</c>.</summary>
-        public static global::Twirp.OpenApi.TwirpOpenApiService Service { get; } = new(
-            "geo.drawing",
-            "Canvas",
-            new global::Twirp.OpenApi.TwirpOpenApiMethod[]
-            {
-                new("Draw", "geo.drawing.Path", "geo.drawing.Path", description: "Draw one path."),
-                new("Erase", "geo.drawing.Path", "geo.drawing.Path", deprecated: true),
-            }, description: "Draws shapes.\u000aTwo lines, with \"quotes\" and a \\ backslash.");
-
-        /// <summary>Makes <see cref="Service"/> known to Twirp.OpenApi when the assembly loads; it is built on first use.</summary>
+        /// <summary>
+        /// Makes the service's data (its methods; their messages and enums are in <c>TwirpOpenApiTypes</c>) known to
+        /// Twirp.OpenApi when the assembly loads; they are read on first use.
+        /// </summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Register() => global::Twirp.OpenApi.TwirpOpenApiServices.Register("geo.drawing.Canvas", static () => Service);
+        internal static void Register() => global::Twirp.OpenApi.TwirpOpenApiServices.Register("geo.drawing.Canvas", static () => """
+            {"package":"geo.drawing","name":"Canvas","description":"Draws shapes.\u000aTwo lines, with \"quotes\" and a \\ backslash.","methods":[
+            {"name":"Draw","request":"geo.drawing.Path","response":"geo.drawing.Path","description":"Draw one path."},
+            {"name":"Erase","request":"geo.drawing.Path","response":"geo.drawing.Path","deprecated":true}
+            ]}
+            """u8);
     }
 }

@@ -107,14 +107,14 @@ public class OpenApiDataTests
         var proto = new ProtoSource("/src/app/Protos/capture.proto", """
             syntax = "proto3";
             package twirp.open_api;
-            message TwirpOpenApiMethod {}
-            service Hats { rpc M(TwirpOpenApiMethod) returns (TwirpOpenApiMethod); }
+            message TwirpOpenApiServices {}
+            service Hats { rpc M(TwirpOpenApiServices) returns (TwirpOpenApiServices); }
             """);
 
         var (result, _) = GeneratorHarness.Run(new[] { proto }, GeneratorHarness.CreateCompilation(new[] { OpenApiMarker }), Options);
 
         Assert.That(result.Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { "TWIRP022" }));
-        Assert.That(result.Diagnostics.Single().GetMessage(), Does.Contain("'Twirp.OpenApi.TwirpOpenApiMethod'"));
+        Assert.That(result.Diagnostics.Single().GetMessage(), Does.Contain("'Twirp.OpenApi.TwirpOpenApiServices'"));
         Assert.That(result.Results.Single().GeneratedSources, Is.Empty);
     }
 }

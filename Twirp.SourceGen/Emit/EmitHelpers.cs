@@ -125,4 +125,44 @@ internal static class EmitHelpers
         }
         return builder.Append('"').ToString();
     }
+
+    /// <summary>
+    /// The one escaping function for text written into generated JSON data (a <c>"""u8</c> raw literal): a JSON
+    /// string whose every character outside printable ASCII is a <c>\uXXXX</c> escape, so the literal holds
+    /// no line terminator (C# counts NEL, LS and PS as ones) and never three quotes in a row; a lone
+    /// surrogate becomes U+FFFD, which UTF-8 can carry.
+    /// </summary>
+    public static void AppendJsonString(StringBuilder builder, string text)
+    {
+        builder.Append('"');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '"' || c == '\\')
+            {
+                builder.Append('\\').Append(c);
+            }
+            else if (c >= ' ' && c < '\u007f')
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    AppendUnicodeEscape(builder, c);
+                    c = text[++i];
+                }
+                else if (char.IsSurrogate(c))
+                {
+                    c = '\ufffd';
+                }
+                AppendUnicodeEscape(builder, c);
+            }
+        }
+        builder.Append('"');
+    }
+
+    private static void AppendUnicodeEscape(StringBuilder builder, char c) =>
+        builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -1,11 +1,12 @@
+using System.Text;
 using Twirp.SourceGen.Model;
 
 namespace Twirp.SourceGen.Emit;
 
 /// <summary>
 /// Emits the OpenAPI data Twirp.OpenApi serves: per service <c>{Service}TwirpOpenApi</c> (its operations),
-/// and once <c>TwirpOpenApiTypes</c> (the messages and enums they reach), each registered by a module
-/// initializer so that <c>app.MapTwirpOpenApi()</c> finds them without reflection.
+/// and once <c>TwirpOpenApiTypes</c> (the messages and enums they reach), each UTF-8 JSON literals
+/// registered by a module initializer so that <c>app.MapTwirpOpenApi()</c> finds them without reflection.
 /// </summary>
 internal static class OpenApiEmitter
 {
@@ -23,34 +24,48 @@ internal static class OpenApiEmitter
         writer.WriteLine($"/// <summary>The OpenAPI data of the <c>{service.FullName}</c> Twirp service, served by <c>app.MapTwirpOpenApi()</c>.</summary>");
         writer.WriteLine(EmitHelpers.GeneratedCodeAttribute);
         writer.OpenBlock($"internal static class {ClassName(service)}");
-        writer.WriteLine("/// <summary>The service and its methods; their messages and enums are in <c>TwirpOpenApiTypes</c>.</summary>");
-        writer.WriteLine($"public static {Api}TwirpOpenApiService Service {{ get; }} = new(");
-        writer.WriteLine($"    {EmitHelpers.Literal(service.Package)},");
-        writer.WriteLine($"    {EmitHelpers.Literal(service.Name)},");
-        writer.WriteLine($"    new {Api}TwirpOpenApiMethod[]");
-        writer.WriteLine("    {");
-        foreach (var method in service.Methods)
-        {
-            writer.WriteLine($"        new({EmitHelpers.Literal(method.Name)}, {EmitHelpers.Literal(method.RequestType)}, {EmitHelpers.Literal(method.ResponseType)}"
-                + Documented(method.Description, method.IsDeprecated) + "),");
-        }
-        writer.WriteLine("    }" + Documented(service.Description, service.IsDeprecated) + ");");
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>Makes <see cref=\"Service\"/> known to Twirp.OpenApi when the assembly loads; it is built on first use.</summary>");
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Makes the service's data (its methods; their messages and enums are in <c>TwirpOpenApiTypes</c>) known to");
+        writer.WriteLine("/// Twirp.OpenApi when the assembly loads; they are read on first use.");
+        writer.WriteLine("/// </summary>");
         writer.WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-        writer.WriteLine($"internal static void Register() => {Api}TwirpOpenApiServices.Register({EmitHelpers.Literal(service.FullName)}, static () => Service);");
+        writer.WriteLine($"internal static void Register() => {Api}TwirpOpenApiServices.Register({EmitHelpers.Literal(service.FullName)}, static () => \"\"\"");
+        var json = new StringBuilder("{\"package\":");
+        EmitHelpers.AppendJsonString(json, service.Package);
+        json.Append(",\"name\":");
+        EmitHelpers.AppendJsonString(json, service.Name);
+        AppendDocumented(json, service.Description, service.IsDeprecated);
+        json.Append(",\"methods\":[");
+        WriteDataLine(writer, json);
+        for (var i = 0; i < service.Methods.Count; i++)
+        {
+            var method = service.Methods[i];
+            json.Append("{\"name\":");
+            EmitHelpers.AppendJsonString(json, method.Name);
+            json.Append(",\"request\":");
+            EmitHelpers.AppendJsonString(json, method.RequestType);
+            json.Append(",\"response\":");
+            EmitHelpers.AppendJsonString(json, method.ResponseType);
+            AppendDocumented(json, method.Description, method.IsDeprecated);
+            json.Append(i + 1 < service.Methods.Count ? "}," : "}");
+            WriteDataLine(writer, json);
+        }
+        writer.WriteLine("    ]}");
+        writer.WriteLine("    \"\"\"u8);");
         writer.CloseBlock();
     }
 
     public const string TypesHintName = "TwirpOpenApiTypes.g.cs";
 
-
-    /// <summary>Messages or enums per method: a method per chunk keeps each one small enough to JIT quickly, however large the API.</summary>
-    private const int ChunkSize = 100;
+    /// <summary>Messages and enums per literal: each one registers on its own, so no literal grows with the API.</summary>
+    private const int ChunkSize = 500;
 
     /// <summary>
-    /// Emits <c>TwirpOpenApiTypes</c>: every message and enum the compilation's services reach, once,
-    /// registered by a module initializer and built on first use.
+    /// Emits <c>TwirpOpenApiTypes</c>: every message and enum the compilation's services reach, once, as
+    /// UTF-8 JSON literals (see Twirp.OpenApi's <c>TwirpOpenApiDataReader</c> for the shape) registered by a
+    /// module initializer and read on first use. Literals, not object construction: a whole Google API set
+    /// compiles in seconds, and UTF-8 literals are not counted against the 16 MB of string literals an
+    /// assembly may hold (error CS8103).
     /// </summary>
     public static string EmitTypes(OpenApiTypesModel types) =>
         EmitHelpers.EmitFile("the .proto files", Resolution.GeneratedNames.OpenApiTypesNamespace, types, WriteTypes);
@@ -60,106 +75,121 @@ internal static class OpenApiEmitter
         writer.WriteLine("/// <summary>The messages and enums of the Twirp services' OpenAPI data, by proto full name.</summary>");
         writer.WriteLine(EmitHelpers.GeneratedCodeAttribute);
         writer.OpenBlock("internal static class " + Resolution.GeneratedNames.OpenApiTypesClassName);
-        writer.WriteLine("/// <summary>Makes the types known to Twirp.OpenApi when the assembly loads; they are built on first use.</summary>");
+        writer.WriteLine("/// <summary>Makes the types known to Twirp.OpenApi when the assembly loads; they are read on first use.</summary>");
         writer.WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-        writer.WriteLine($"internal static void Register() => {Api}TwirpOpenApiServices.RegisterTypes(static () => Messages(), static () => Enums());");
-        WriteChunked(writer, "Messages", "TwirpOpenApiMessage", types.Messages, static (writer, message) =>
+        writer.OpenBlock("internal static void Register()");
+        var count = types.Messages.Count + types.Enums.Count;
+        var json = new StringBuilder();
+        for (var index = 0; index < count; index++)
         {
-            writer.WriteLine($"items.Add(new({EmitHelpers.Literal(message.FullName)}, new {Api}TwirpOpenApiField[]");
-            writer.WriteLine("{");
-            foreach (var field in message.Fields)
+            if (index % ChunkSize == 0)
             {
-                writer.WriteLine("    " + Field(field) + ",");
+                writer.WriteLine($"{Api}TwirpOpenApiServices.RegisterTypes(static () => \"\"\"");
+                json.Append('[');
+                WriteDataLine(writer, json);
             }
-            writer.WriteLine("}" + Documented(message.Description, message.IsDeprecated) + "));");
-        });
-        WriteChunked(writer, "Enums", "TwirpOpenApiEnum", types.Enums, static (writer, enumeration) =>
-        {
-            var values = new System.Text.StringBuilder();
-            foreach (var value in enumeration.Values)
+            if (index < types.Messages.Count)
             {
-                values.Append(values.Length == 0 ? string.Empty : ", ").Append(EmitHelpers.Literal(value));
+                AppendMessage(json, types.Messages[index]);
             }
-            writer.WriteLine($"items.Add(new({EmitHelpers.Literal(enumeration.FullName)}, new string[] {{ {values} }}"
-                + Documented(enumeration.Description, enumeration.IsDeprecated) + "));");
-        });
+            else
+            {
+                AppendEnum(json, types.Enums[index - types.Messages.Count]);
+            }
+            var lastOfChunk = index + 1 == count || (index + 1) % ChunkSize == 0;
+            if (!lastOfChunk)
+            {
+                json.Append(',');
+            }
+            WriteDataLine(writer, json);
+            if (lastOfChunk)
+            {
+                writer.WriteLine("    ]");
+                writer.WriteLine("    \"\"\"u8);");
+            }
+        }
+        writer.CloseBlock();
         writer.CloseBlock();
     }
 
-    private static void WriteChunked<T>(SourceWriter writer, string name, string type, EquatableArray<T> items, System.Action<SourceWriter, T> writeItem)
-        where T : System.IEquatable<T>
+    /// <summary>Writes one line of a raw literal's content (indented past its closing quotes) and clears <paramref name="json"/>.</summary>
+    private static void WriteDataLine(SourceWriter writer, StringBuilder json)
     {
-        var list = $"global::System.Collections.Generic.List<{Api}{type}>";
-        var chunks = (items.Count + ChunkSize - 1) / ChunkSize;
-        writer.WriteLine();
-        writer.OpenBlock($"private static {list} {name}()");
-        writer.WriteLine($"var items = new {list}({items.Count});");
-        for (var chunk = 0; chunk < chunks; chunk++)
+        writer.WriteLine("    " + json);
+        json.Clear();
+    }
+
+    private static void AppendMessage(StringBuilder json, OpenApiMessageModel message)
+    {
+        json.Append("{\"message\":");
+        EmitHelpers.AppendJsonString(json, message.FullName);
+        AppendDocumented(json, message.Description, message.IsDeprecated);
+        json.Append(",\"fields\":[");
+        for (var i = 0; i < message.Fields.Count; i++)
         {
-            writer.WriteLine($"Add{name}{chunk}(items);");
-        }
-        writer.WriteLine("return items;");
-        writer.CloseBlock();
-        for (var chunk = 0; chunk < chunks; chunk++)
-        {
-            writer.WriteLine();
-            writer.OpenBlock($"private static void Add{name}{chunk}({list} items)");
-            for (var i = chunk * ChunkSize; i < items.Count && i < (chunk + 1) * ChunkSize; i++)
+            var field = message.Fields[i];
+            json.Append(i == 0 ? "{\"name\":" : ",{\"name\":");
+            EmitHelpers.AppendJsonString(json, field.Name);
+            if (field.JsonName != field.Name)
             {
-                writeItem(writer, items[i]);
+                json.Append(",\"jsonName\":");
+                EmitHelpers.AppendJsonString(json, field.JsonName);
             }
-            writer.CloseBlock();
+            json.Append(",\"type\":");
+            EmitHelpers.AppendJsonString(json, field.Type);
+            AppendIfAny(json, "typeName", field.TypeName);
+            if (field.Cardinality != OpenApiCardinality.Singular)
+            {
+                json.Append(",\"label\":\"").Append(Label(field.Cardinality)).Append('"');
+            }
+            AppendIfAny(json, "keyType", field.MapKeyType);
+            AppendIfAny(json, "oneof", field.Oneof);
+            AppendDocumented(json, field.Description, field.IsDeprecated);
+            json.Append('}');
         }
+        json.Append("]}");
     }
 
-    private static string Field(OpenApiFieldModel field)
+    private static void AppendEnum(StringBuilder json, OpenApiEnumModel enumeration)
     {
-        var text = new System.Text.StringBuilder("new(")
-            .Append(EmitHelpers.Literal(field.Name)).Append(", ")
-            .Append(EmitHelpers.Literal(field.JsonName)).Append(", ")
-            .Append(Api).Append("TwirpOpenApiFieldType.").Append(FieldType(field.Type));
-        if (field.TypeName.Length > 0)
+        json.Append("{\"enum\":");
+        EmitHelpers.AppendJsonString(json, enumeration.FullName);
+        AppendDocumented(json, enumeration.Description, enumeration.IsDeprecated);
+        json.Append(",\"values\":[");
+        for (var i = 0; i < enumeration.Values.Count; i++)
         {
-            text.Append(", typeName: ").Append(EmitHelpers.Literal(field.TypeName));
+            if (i > 0)
+            {
+                json.Append(',');
+            }
+            EmitHelpers.AppendJsonString(json, enumeration.Values[i]);
         }
-        if (field.Cardinality != OpenApiCardinality.Singular)
-        {
-            text.Append(", cardinality: ").Append(Api).Append("TwirpOpenApiCardinality.").Append(field.Cardinality);
-        }
-        if (field.MapKeyType.Length > 0)
-        {
-            text.Append(", mapKeyType: ").Append(Api).Append("TwirpOpenApiFieldType.").Append(FieldType(field.MapKeyType));
-        }
-        if (field.Oneof.Length > 0)
-        {
-            text.Append(", oneof: ").Append(EmitHelpers.Literal(field.Oneof));
-        }
-        return text.Append(Documented(field.Description, field.IsDeprecated)).Append(')').ToString();
+        json.Append("]}");
     }
 
-    /// <summary>The optional trailing arguments every described element takes.</summary>
-    private static string Documented(string description, bool isDeprecated) =>
-        (description.Length > 0 ? ", description: " + EmitHelpers.Literal(description) : string.Empty)
-        + (isDeprecated ? ", deprecated: true" : string.Empty);
-
-    private static string FieldType(string protoType) => protoType switch
+    private static string Label(OpenApiCardinality cardinality) => cardinality switch
     {
-        "double" => "Double",
-        "float" => "Float",
-        "int32" => "Int32",
-        "int64" => "Int64",
-        "uint32" => "UInt32",
-        "uint64" => "UInt64",
-        "sint32" => "SInt32",
-        "sint64" => "SInt64",
-        "fixed32" => "Fixed32",
-        "fixed64" => "Fixed64",
-        "sfixed32" => "SFixed32",
-        "sfixed64" => "SFixed64",
-        "bool" => "Bool",
-        "string" => "String",
-        "bytes" => "Bytes",
-        "enum" => "Enum",
-        _ => "Message",
+        OpenApiCardinality.Optional => "optional",
+        OpenApiCardinality.Repeated => "repeated",
+        _ => "map",
     };
+
+    private static void AppendIfAny(StringBuilder json, string property, string value)
+    {
+        if (value.Length > 0)
+        {
+            json.Append(",\"").Append(property).Append("\":");
+            EmitHelpers.AppendJsonString(json, value);
+        }
+    }
+
+    /// <summary>The optional properties every described element has.</summary>
+    private static void AppendDocumented(StringBuilder json, string description, bool isDeprecated)
+    {
+        AppendIfAny(json, "description", description);
+        if (isDeprecated)
+        {
+            json.Append(",\"deprecated\":true");
+        }
+    }
 }

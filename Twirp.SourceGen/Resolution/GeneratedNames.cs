@@ -66,15 +66,7 @@ internal sealed class GeneratedNames
     {
         "System.Runtime.CompilerServices.ModuleInitializer",
         "System.Runtime.CompilerServices.ModuleInitializerAttribute",
-        "System.Collections.Generic.List",
         "Twirp.OpenApi.TwirpOpenApiServices",
-        "Twirp.OpenApi.TwirpOpenApiService",
-        "Twirp.OpenApi.TwirpOpenApiMethod",
-        "Twirp.OpenApi.TwirpOpenApiMessage",
-        "Twirp.OpenApi.TwirpOpenApiEnum",
-        "Twirp.OpenApi.TwirpOpenApiField",
-        "Twirp.OpenApi.TwirpOpenApiFieldType",
-        "Twirp.OpenApi.TwirpOpenApiCardinality",
         OpenApiTypesNamespace + "." + OpenApiTypesClassName,
     };
 
