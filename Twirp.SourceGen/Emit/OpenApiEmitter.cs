@@ -121,10 +121,7 @@ internal static class OpenApiEmitter
 
     private static void AppendMessage(StringBuilder json, OpenApiMessageModel message)
     {
-        json.Append("{\"message\":");
-        EmitHelpers.AppendJsonString(json, message.FullName);
-        AppendDocumented(json, message.Description, message.IsDeprecated);
-        json.Append(",\"fields\":[");
+        AppendTypeStart(json, "message", message.FullName, message.Description, message.IsDeprecated, "fields");
         for (var i = 0; i < message.Fields.Count; i++)
         {
             var field = message.Fields[i];
@@ -152,10 +149,7 @@ internal static class OpenApiEmitter
 
     private static void AppendEnum(StringBuilder json, OpenApiEnumModel enumeration)
     {
-        json.Append("{\"enum\":");
-        EmitHelpers.AppendJsonString(json, enumeration.FullName);
-        AppendDocumented(json, enumeration.Description, enumeration.IsDeprecated);
-        json.Append(",\"values\":[");
+        AppendTypeStart(json, "enum", enumeration.FullName, enumeration.Description, enumeration.IsDeprecated, "values");
         for (var i = 0; i < enumeration.Values.Count; i++)
         {
             if (i > 0)
@@ -165,6 +159,15 @@ internal static class OpenApiEmitter
             EmitHelpers.AppendJsonString(json, enumeration.Values[i]);
         }
         json.Append("]}");
+    }
+
+    /// <summary>Opens a message's or enum's object, up to the start of its <paramref name="members"/> array.</summary>
+    private static void AppendTypeStart(StringBuilder json, string kind, string fullName, string description, bool isDeprecated, string members)
+    {
+        json.Append("{\"").Append(kind).Append("\":");
+        EmitHelpers.AppendJsonString(json, fullName);
+        AppendDocumented(json, description, isDeprecated);
+        json.Append(",\"").Append(members).Append("\":[");
     }
 
     private static string Label(OpenApiCardinality cardinality) => cardinality switch
