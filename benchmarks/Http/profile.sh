@@ -32,6 +32,10 @@ sleep 3
 if command -v perf >/dev/null && timeout $((seconds + 30)) perf record -F 997 -g -o "$out/perf.data" -p "$server" -- sleep "$seconds" >"$out/perf.log" 2>&1; then
   wait "$load" || true
   echo "== $mode $encoding: $(grep Requests/sec "$out/wrk.txt")"
+  # The server's CPU per request: samples / frequency over the requests in the sampled seconds. A frame's
+  # share below times this is its cost per request in microseconds.
+  samples=$(perf script -i "$out/perf.data" -F period 2>/dev/null | wc -l)
+  awk -v n="$samples" -v s="$seconds" '/Requests\/sec/ { rps = $2 } END { printf "== server CPU per request: %.2f us (%d samples at 997 Hz over %d s, %.0f req/s)\n", n / 997 / (rps * s) * 1e6, n, s, rps }' "$out/wrk.txt"
   echo "== exclusive"
   perf report -i "$out/perf.data" --stdio --no-children --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
   echo "== inclusive"
