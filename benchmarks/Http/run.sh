@@ -9,7 +9,7 @@
 # Settings (environment): WARMUP seconds per row, ROUND seconds per measurement, ROUNDS, CONNECTIONS
 # (wrk -c), AOT=0 to skip the NativeAOT rows, CLIENT=0 to skip the client rows, PORT first port.
 # The server is pinned to CPU 0 and wrk (or the client) to CPU 1 where taskset exists and there are two
-# CPUs. Needs wrk (installed from Debian's packages when missing, as root) and curl.
+# CPUs. Needs wrk (installed from Debian's packages when missing, as root), curl and a C compiler (cc).
 set -euo pipefail
 warmup=${WARMUP:-20}; round=${ROUND:-10}; rounds=${ROUNDS:-5}; connections=${CONNECTIONS:-32}
 aot=${AOT:-1}; client=${CLIENT:-1}; port=${PORT:-5310}
@@ -40,7 +40,8 @@ fi
 # wrk scripts: MakeHat(Size{inches: 12}) in each encoding.
 printf 'wrk.method = "POST"\nwrk.body = "\\8\\12"\nwrk.headers["Content-Type"] = "application/protobuf"\n' >"$out/protobuf.lua"
 printf 'wrk.method = "POST"\nwrk.body = "{\\"inches\\":12}"\nwrk.headers["Content-Type"] = "application/json"\n' >"$out/json.lua"
-printf '\x08\x0c' >"$out/size.bin"
+mkdir "$out/empty"
+cc -O2 -o "$out/coldstart" "$here/coldstart.c"
 path=/twirp/twirp.example.haberdasher.Haberdasher/MakeHat
 
 declare -A pid url cold
@@ -48,22 +49,17 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# Starts a server alone on the machine's quiet side and measures the time to its first answered call.
+# Starts a server alone and measures the time to its first answered call with coldstart.c (fork, connect
+# every 1 ms, MakeHat; see coldstart.sh), from an empty directory: the content root, which ASP.NET Core
+# watches for appsettings changes, so a large working directory would slow every start.
 start_server() { # name, command...
   local name=$1; shift
-  local u="http://127.0.0.1:$port"; port=$((port + 1))
-  local t0; t0=$(date +%s%N)
-  "${server_cpu[@]}" "$@" serve "${name%-*}" "$u" >"$out/$name.log" 2>&1 &
-  local p=$!
-  pids+=("$p")
-  for _ in $(seq 1 2000); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/protobuf' --data-binary @"$out/size.bin" "$u$path")" = 200 ]; then
-      cold[$name]=$(( ($(date +%s%N) - t0) / 1000000 )); pid[$name]=$p; url[$name]=$u; return 0
-    fi
-    kill -0 "$p" 2>/dev/null || { cat "$out/$name.log"; exit 1; }
-    sleep 0.005
-  done
-  echo "$name did not answer within 10 s" >&2; exit 1
+  local u="http://127.0.0.1:$port" p=$port; port=$((port + 1))
+  (cd "$out/empty" && timeout 30 "${load_cpu[@]}" "$out/coldstart" -k "$p" "${server_cpu[@]}" "$@" serve "${name%-*}" "$u") >"$out/$name.log" 2>&1 \
+    || { cat "$out/$name.log"; exit 1; }
+  local line; line=$(grep -o 'answer_ms=[0-9.]* cpu_ms=[0-9.]* pid=[0-9]*' "$out/$name.log")
+  cold[$name]=$(echo "$line" | sed 's/.*answer_ms=\([0-9]*\).*/\1/'); pid[$name]=${line##*pid=}; url[$name]=$u
+  pids+=("${pid[$name]}")
 }
 
 echo "starting servers ..." >&2
