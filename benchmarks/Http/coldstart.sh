@@ -15,17 +15,25 @@ set -euo pipefail
 runs=${RUNS:-11}; port=${PORT:-5370}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d /tmp/twirp-coldstart.XXXXXX)
-trap 'rm -rf "$out/empty"' EXIT
+trap 'rm -rf "$out/empty" "$out/tree"' EXIT
 mkdir "$out/empty"
+# A content root like a project with node_modules: ASP.NET Core watches it for appsettings changes.
+for i in $(seq 1 40); do for j in $(seq 1 50); do mkdir -p "$out/tree/d$i/e$j"; done; done
 
 echo "building ..." >&2
 cc -O2 -o "$out/coldstart" "$here/coldstart.c"
 dotnet build -c Release -v q --nologo "$here/Twirp.Http.Benchmarks.csproj" >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 timeout 1200 dotnet publish -c Release -r linux-x64 -p:TwirpBenchmarkAot=true -o "$here/bin/aot" -v q --nologo \
   "$here/Twirp.Http.Benchmarks.csproj" >"$out/publish.log" 2>&1 || { cat "$out/publish.log"; exit 1; }
+# The same server with the size settings a user can add (its own intermediate folder, so the two builds do not mix).
+timeout 1200 dotnet publish -c Release -r linux-x64 -p:TwirpBenchmarkAot=true -p:UseSystemResourceKeys=true -p:OptimizationPreference=Size \
+  -p:StackTraceSupport=false -p:IntermediateOutputPath=obj/small/ -o "$here/bin/aot-small" -v q --nologo \
+  "$here/Twirp.Http.Benchmarks.csproj" >"$out/publish-small.log" 2>&1 || { cat "$out/publish-small.log"; exit 1; }
 timeout 1200 dotnet publish -c Release -r linux-x64 -o "$here/bin/floor" -v q --nologo \
   "$here/Floor/Floor.csproj" >"$out/floor.log" 2>&1 || { cat "$out/floor.log"; exit 1; }
 aot=$here/bin/aot/Twirp.Http.Benchmarks; jit=$here/bin/Release/net10.0/Twirp.Http.Benchmarks; floor=$here/bin/floor/Floor
+small=$here/bin/aot-small/Twirp.Http.Benchmarks
+size() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { grep -o "$1=[0-9.]*" "$2" | cut -d= -f2 | median; }
@@ -51,6 +59,7 @@ echo "Cold start to the first answered call, median of $runs starts from an empt
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, .NET $(dotnet --version), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "NativeAOT runtime alone (floor binary, \`hello\`): Main after $(echo "$hello" | grep -o 'main_ms=[0-9.]*' | cut -d= -f2 | median) ms, exit after $(echo "$hello" | grep -o 'exit_ms=[0-9.]*' | cut -d= -f2 | median) ms"
+echo "Binaries: floor $(size "$floor"), generated server $(size "$aot"), with the size settings $(size "$small")"
 echo
 echo "| server | answer ms | listening ms | cpu ms | main ms | built ms | started ms |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -62,6 +71,10 @@ row "generated (AOT), CreateEmptyBuilder" "$e" TWIRP_BENCH_BUILDER=empty "${cs[@
 row "generated (AOT), workstation GC" "$e" DOTNET_gcServer=0 "${cs[@]}" "$aot" serve generated
 row "generated (AOT), workstation non-concurrent GC" "$e" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 "${cs[@]}" "$aot" serve generated
 row "generated (AOT), EmptyBuilder + workstation non-concurrent GC" "$e" TWIRP_BENCH_BUILDER=empty DOTNET_gcServer=0 DOTNET_gcConcurrent=0 "${cs[@]}" "$aot" serve generated
+row "generated (AOT), UseSystemResourceKeys + OptimizationPreference=Size + StackTraceSupport=false" "$e" X=1 "${cs[@]}" "$small" serve generated
+row "generated (AOT), all of the above: size settings, EmptyBuilder, workstation non-concurrent GC" "$e" TWIRP_BENCH_BUILDER=empty DOTNET_gcServer=0 DOTNET_gcConcurrent=0 "${cs[@]}" "$small" serve generated
+row "generated (AOT), started in a directory of 2,000 subdirectories" "$out/tree" X=1 "${cs[@]}" "$aot" serve generated
+row "generated (AOT), 2,000 subdirectories, reloadConfigOnChange=false" "$out/tree" DOTNET_hostBuilder__reloadConfigOnChange=false "${cs[@]}" "$aot" serve generated
 row "generated (AOT), started in the repository root" "$here/../.." X=1 "${cs[@]}" "$aot" serve generated
 row "generated (AOT), repository root, reloadConfigOnChange=false" "$here/../.." DOTNET_hostBuilder__reloadConfigOnChange=false "${cs[@]}" "$aot" serve generated
 row "generated (JIT)" "$e" X=1 "${cs[@]}" "$jit" serve generated
