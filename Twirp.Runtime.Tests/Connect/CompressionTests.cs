@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Google.Protobuf;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Twirp.Runtime.Tests.ConnectProbe;
@@ -110,6 +112,34 @@ public class CompressionTests
 
         Assert.That(response.Content.Headers.ContentEncoding, Is.Empty, "64 KiB is under the service's 1 MiB");
         Assert.That(ProbeResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync()).Payload.Length, Is.EqualTo(64 * 1024));
+    }
+
+    [Test]
+    public async Task ConnectCompressMinBytes_is_read_from_configuration()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Twirp:ConnectCompressMinBytes"] = "0" })
+            .Build();
+        await using var server = await ConnectServer.StartAsync(configureServices: services => services.AddTwirp().BindConfiguration(configuration.GetSection("Twirp")));
+        var request = ConnectServer.Post(ConnectServer.UpdatePath, new ProbeRequest { Command = "small" });
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+
+        var response = await server.SendAsync(request);
+
+        Assert.That(response.Content.Headers.ContentEncoding, Is.EqualTo(new[] { "gzip" }));
+    }
+
+    [Test]
+    public void A_ConnectCompressMinBytes_that_is_not_a_number_stops_the_app_at_startup()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Twirp:ConnectCompressMinBytes"] = "1 KiB" })
+            .Build();
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ConnectServer.StartAsync(configureServices: services => services.AddTwirp().BindConfiguration(configuration.GetSection("Twirp"))));
+
+        Assert.That(error!.Message, Does.Contain("Twirp:ConnectCompressMinBytes").And.Contain("1 KiB"));
     }
 
     // Conformance "Connect Unexpected Requests / unexpected-compression".

@@ -9,7 +9,7 @@ namespace Twirp;
 /// Reads <see cref="TwirpOptions"/> from a configuration section by name, without the reflection-based
 /// binder (the runtime stays trimmable): <c>PathPrefix</c>, <c>MaxRequestBodySize</c> (bytes; empty or
 /// <c>null</c> for no limit), <c>EnableDetailedErrors</c>, <c>Json:UseProtoNames</c>,
-/// <c>Json:EmitDefaultValues</c>. Keys that are absent leave the value set in code.
+/// <c>Json:EmitDefaultValues</c>, <c>ConnectCompressMinBytes</c>. Keys that are absent leave the value set in code.
 /// </summary>
 internal sealed class TwirpConfigureFromConfiguration(IConfiguration section) : IConfigureOptions<TwirpOptions>
 {
@@ -41,6 +41,13 @@ internal sealed class TwirpConfigureFromConfiguration(IConfiguration section) : 
                 : long.TryParse(limit.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
                     ? bytes
                     : throw Invalid(limit, "a number of bytes, or empty for no limit");
+        }
+        var compressMinBytes = section.GetSection(nameof(TwirpOptions.ConnectCompressMinBytes));
+        if (compressMinBytes.Value is not null)
+        {
+            options.ConnectCompressMinBytes = int.TryParse(compressMinBytes.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var minBytes)
+                ? minBytes
+                : throw Invalid(compressMinBytes, "a number of bytes");
         }
         if (ReadBool(section.GetSection(nameof(TwirpOptions.EnableDetailedErrors))) is { } detailed)
         {

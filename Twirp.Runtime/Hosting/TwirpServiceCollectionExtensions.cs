@@ -47,10 +47,11 @@ public static class TwirpServiceCollectionExtensions
     /// <summary>
     /// Reads <see cref="TwirpOptions"/> from <paramref name="section"/> (e.g. <c>builder.Configuration.GetSection("Twirp")</c>),
     /// after the options set in code, and again whenever the configuration reloads (an edited
-    /// <c>appsettings.json</c>): the body limit, detailed errors and JSON settings apply from the next call
-    /// on; <c>PathPrefix</c> is read once, when the services are mapped. Keys: <c>PathPrefix</c>,
+    /// <c>appsettings.json</c>): the body limit, detailed errors, JSON and compression settings apply from
+    /// the next call on; <c>PathPrefix</c> is read once, when the services are mapped. Keys: <c>PathPrefix</c>,
     /// <c>MaxRequestBodySize</c> (bytes; empty or <c>null</c> for no limit), <c>EnableDetailedErrors</c>,
-    /// <c>Json:UseProtoNames</c>, <c>Json:EmitDefaultValues</c>. Read by name, without reflection.
+    /// <c>Json:UseProtoNames</c>, <c>Json:EmitDefaultValues</c>, <c>ConnectCompressMinBytes</c> (bytes).
+    /// Read by name, without reflection.
     /// </summary>
     public static ITwirpServerBuilder BindConfiguration(this ITwirpServerBuilder builder, IConfiguration section)
     {
