@@ -2,14 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using NUnit.Framework;
 using Twirp.OpenApi.Tests.Infrastructure;
 using Twirp.SourceGen.Tests.Infrastructure;
@@ -70,8 +66,7 @@ public class CorpusDocumentTests
 
         // The generated data compile on their own (they need no message classes) and register themselves when loaded.
         TestContext.Progress.WriteLine($"C#: {typesSource.SourceText.Length} chars of types, {openApiSources.Sum(source => source.SourceText.Length)} of services");
-        var assembly = CompileAndLoad(openApiSources.Append(typesSource).Select(source => source.SyntaxTree));
-        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        GeneratedData.CompileAndRegister("CorpusOpenApiData", openApiSources.Append(typesSource).Select(source => source.SyntaxTree));
         TestContext.Progress.WriteLine($"compiled: {Clock(stopwatch)}");
         var configuration = new TwirpServiceEndpointMetadata("", "/twirp", new TwirpJsonOptions(), TwirpOptions.DefaultMaxRequestBodySize);
         // Each generated class registers its service under its full name, as MapTwirpOpenApi looks it up.
@@ -160,15 +155,5 @@ public class CorpusDocumentTests
             count += service.Service.Methods.Count;
         }
         return chunks;
-    }
-
-    private static Assembly CompileAndLoad(IEnumerable<SyntaxTree> trees)
-    {
-        var compilation = CSharpCompilation.Create("CorpusOpenApiData", trees, GeneratorHarness.DefaultReferences,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.That(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).Take(20), Is.Empty);
-        return Assembly.Load(image.ToArray());
     }
 }
