@@ -32,4 +32,19 @@ public static class NodeTools
     /// </summary>
     public static Task<(int ExitCode, string Output)> LintAsync(IReadOnlyList<string> documentPaths, TimeSpan deadline) =>
         RunAsync("redocly", ["lint", .. documentPaths, "--config", "redocly.yaml", "--format", "stylish", "--max-problems", "50"], deadline);
+
+    /// <summary>Lints the document <paramref name="json"/> (written to a temporary file) as <see cref="LintAsync(string)"/> does.</summary>
+    public static async Task<(int ExitCode, string Output)> LintTextAsync(string json)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "twirp-openapi-tests-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(path, json);
+        try
+        {
+            return await LintAsync(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -30,13 +30,17 @@ public sealed class OpenApiTestApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<OpenApiTestApp> StartAsync(Action<WebApplication> map, Action<ITwirpServerBuilder>? configureTwirp = null)
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<OpenApiTestApp> StartAsync(Action<WebApplication> map, Action<ITwirpServerBuilder>? configureTwirp = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         var twirp = builder.Services.AddTwirp();
         configureTwirp?.Invoke(twirp);
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         map(app);
         await app.StartAsync();
@@ -44,13 +48,17 @@ public sealed class OpenApiTestApp : IAsyncDisposable
         return new OpenApiTestApp(app, new Uri(address));
     }
 
-    /// <summary>The test services as a user maps them: the kitchen sink with camelCase JSON under /kitchen, the Haberdasher under a route group.</summary>
-    public static Task<OpenApiTestApp> StartTestServicesAsync() => StartAsync(
+    /// <summary>
+    /// The test services as a user maps them: the kitchen sink with camelCase JSON under /kitchen, the
+    /// Haberdasher under a route group; then <paramref name="mapMore"/> (another document, minimal APIs).
+    /// </summary>
+    public static Task<OpenApiTestApp> StartTestServicesAsync(Action<WebApplication>? mapMore = null, Action<IServiceCollection>? configureServices = null) => StartAsync(
         app =>
         {
             app.MapTwirp<KitchenSinkService>();
             app.MapGroup("/api").MapTwirp<HaberdasherService>();
             app.MapTwirpOpenApi(configure: options => options.Title = "Twirp.OpenApi tests");
+            mapMore?.Invoke(app);
         },
         twirp => twirp
             .AddServiceOptions<KitchenSinkService>(options =>
@@ -59,7 +67,8 @@ public sealed class OpenApiTestApp : IAsyncDisposable
                 // The Any in Everything holds a Tag in the generated client's round trip.
                 options.Json = new TwirpJsonOptions { UseProtoNames = false, TypeRegistry = TypeRegistry.FromMessages(Common.Tag.Descriptor) };
                 options.MaxRequestBodySize = 65536;
-            }));
+            }),
+        configureServices);
 
     public async Task<string> GetDocumentTextAsync(string path = "/openapi/twirp.json")
     {
