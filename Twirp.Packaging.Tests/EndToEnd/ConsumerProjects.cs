@@ -163,9 +163,12 @@ public sealed class ConsumerProjects
 
             var builder = WebApplication.CreateBuilder(args);
             builder.Services.AddTwirp();
+            // Microsoft.AspNetCore.OpenApi comes with Twirp.OpenApi (net10.0): no reference of its own.
+            builder.Services.AddOpenApi(options => options.AddTwirpOperations());
             var app = builder.Build();
             app.MapTwirp<HatService>();
             app.MapTwirpOpenApi();
+            app.MapOpenApi();
             app.Run();
 
             sealed class HatService : HaberdasherBase

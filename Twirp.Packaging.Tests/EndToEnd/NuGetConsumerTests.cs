@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using NUnit.Framework;
 using Twirp.Packaging.Tests.Infrastructure;
@@ -171,6 +172,27 @@ public class NuGetConsumerTests
         var operation = root.GetProperty("paths").GetProperty("/twirp/e2e.hats.Haberdasher/MakeHat").GetProperty("post");
         Assert.That(operation.GetProperty("operationId").GetString(), Is.EqualTo("e2e.hats.Haberdasher.MakeHat"));
         Assert.That(root.GetProperty("components").GetProperty("schemas").TryGetProperty("e2e.hats.Hat", out _), "the response message's schema");
+    }
+
+    [Test, Order(2)]
+    public async Task The_web_project_adds_its_service_to_the_Microsoft_AspNetCore_OpenApi_document_through_the_Twirp_OpenApi_package()
+    {
+        using var package = ZipFile.OpenRead(_packages.PackagePath("Twirp.OpenApi"));
+        var nuspec = ReadEntry(package, "Twirp.OpenApi.nuspec");
+        using var server = await StartWebAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+
+        using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
+
+        string DependenciesOf(string framework) =>
+            Regex.Match(nuspec, $@"<group targetFramework=""{framework}"">(.*?)</group>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.That(DependenciesOf("net10.0"), Does.Contain("<dependency id=\"Microsoft.AspNetCore.OpenApi\""));
+        Assert.That(DependenciesOf("net8.0"), Does.Contain("<dependency id=\"Twirp.Runtime\"").And.Not.Contain("Microsoft.AspNetCore.OpenApi"));
+        var root = document.RootElement;
+        var operation = root.GetProperty("paths").GetProperty("/twirp/e2e.hats.Haberdasher/MakeHat").GetProperty("post");
+        Assert.That(operation.GetProperty("operationId").GetString(), Is.EqualTo("e2e.hats.Haberdasher.MakeHat"));
+        Assert.That(root.GetProperty("components").GetProperty("schemas").TryGetProperty("e2e.hats.Hat", out _), "the response message's schema");
+        Assert.That(root.GetProperty("components").GetProperty("responses").TryGetProperty("TwirpError404", out _), "the Twirp error responses");
     }
 
     [Test, Order(3)]
