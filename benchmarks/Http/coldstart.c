@@ -139,6 +139,9 @@ int main(int argc, char **argv)
     fflush(stdout);
     if (!keep)
     {
+        // The server prints its phases just after answering: give it that moment before stopping it.
+        struct timespec pause = { 0, 200000000 };
+        nanosleep(&pause, NULL);
         kill(child, SIGTERM);
         waitpid(child, NULL, 0);
     }
