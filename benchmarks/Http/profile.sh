@@ -37,9 +37,9 @@ if command -v perf >/dev/null && timeout $((seconds + 30)) perf record -F 997 -g
   samples=$(perf script -i "$out/perf.data" -F period 2>/dev/null | wc -l)
   awk -v n="$samples" -v s="$seconds" '/Requests\/sec/ { rps = $2 } END { printf "== server CPU per request: %.2f us (%d samples at 997 Hz over %d s, %.0f req/s)\n", n / 997 / (rps * s) * 1e6, n, s, rps }' "$out/wrk.txt"
   echo "== exclusive"
-  perf report -i "$out/perf.data" --stdio --no-children --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
+  perf report -i "$out/perf.data" --stdio --no-children --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 || true
   echo "== inclusive"
-  perf report -i "$out/perf.data" --stdio --children --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -120
+  perf report -i "$out/perf.data" --stdio --children --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -120 || true
   echo "perf data: $out/perf.data"
 else
   (cd "$here" && timeout $((seconds + 60)) dotnet dotnet-trace collect -p "$server" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' "$seconds")" -o "$out/trace.nettrace" >"$out/trace.log" 2>&1)
